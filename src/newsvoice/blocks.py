@@ -1,0 +1,445 @@
+"""Turn the chosen body elements into model blocks: paragraphs, headings, lists, quotes,
+tables, figures and preformatted text, with inline emphasis and links as structure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from urllib.parse import urljoin
+
+from bs4 import Tag
+
+from .clean import tokens_of
+from .model import (
+    Block,
+    Cell,
+    Code,
+    Emphasis,
+    Figure,
+    Heading,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Preformatted,
+    Quote,
+    Strong,
+    Table,
+    Text,
+    inline_text,
+)
+from .text import clean_chars, collapse_spaces, squash
+from .tree import BLOCK_TAGS, TreeStats, is_text
+from .urls import clean_url, safe_href
+
+EMPHASIS_TAGS = frozenset({"em", "i", "cite", "dfn", "var"})
+STRONG_TAGS = frozenset({"strong", "b"})
+CODE_TAGS = frozenset({"code", "kbd", "samp", "tt"})
+SKIP_INLINE = frozenset({"img", "wbr", "picture", "source"})
+CONTAINER_TAGS = frozenset(
+    {"div", "section", "article", "main", "center", "body", "details", "hgroup", "fieldset",
+     "address", "dl", "dd", "dt", "tbody", "thead", "tfoot", "tr", "td", "th", "summary",
+     "header", "footer", "aside", "noscript", "span"}
+)
+# Containers of pictures and their captions: they become figures, never body text.
+FIGURE_TOKENS = frozenset(
+    {"caption", "captions", "figcaption", "credit", "credits", "gallery", "slideshow",
+     "carousel", "lightbox", "wp-caption", "image-caption", "photo-caption", "media-caption",
+     "img-caption", "video", "videos", "photo-credit", "image-credit"}
+)
+CAPTION_TOKENS = frozenset(
+    {"caption", "captions", "wp-caption-text", "image-caption", "photo-caption",
+     "media-caption", "img-caption", "caption-text", "figcaption"}
+)
+CREDIT_TOKENS = frozenset(
+    {"credit", "credits", "copyright", "photographer", "image-credit", "photo-credit",
+     "media-credit", "source", "attribution", "byline", "courtesy", "author"}
+)
+_CREDIT_IN_TEXT = re.compile(
+    r"\s*[\(\[]?(?:photo|image|picture|foto|credit|photograph|photo credit|©|\(c\))"
+    r"\s*(?:by|:)?\s*([^()\[\]]{2,80}?)[\)\]]?\s*$",
+    re.IGNORECASE,
+)
+_IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url", "data-srcset",
+                  "srcset", "data-lazy")
+
+
+# --- inlines -------------------------------------------------------------------------------
+
+
+def raw_inlines(el: Tag, base: str | None) -> list[Inline]:
+    """Inlines of an element's children (not normalised)."""
+    out: list[Inline] = []
+    for child in el.children:
+        out.extend(inline_node(child, base))
+    return out
+
+
+def inline_node(node: object, base: str | None) -> list[Inline]:
+    """Inlines of one node: formatting and links kept, other markup flattened to text."""
+    if is_text(node):
+        return [Text(str(node))]
+    if not isinstance(node, Tag):
+        return []
+    name = node.name
+    if name == "br":
+        return [LineBreak()]
+    if name in SKIP_INLINE:
+        return []
+    if name in EMPHASIS_TAGS:
+        return [Emphasis(tuple(raw_inlines(node, base)))]
+    if name in STRONG_TAGS:
+        return [Strong(tuple(raw_inlines(node, base)))]
+    if name in CODE_TAGS:
+        return [Code(node.get_text())]
+    if name == "a":
+        href = safe_href(_attr(node, "href"), base)
+        inner = raw_inlines(node, base)
+        return [Link(href, tuple(inner))] if href else inner
+    if name in BLOCK_TAGS:
+        return [Text(" "), *raw_inlines(node, base), Text(" ")]
+    return raw_inlines(node, base)
+
+
+def normalise_inlines(nodes: Iterable[Inline]) -> tuple[Inline, ...]:
+    """Collapse white space across inline boundaries, drop empties, trim both ends."""
+    state = [True]  # "the previous character was a space (or the start)"
+    cleaned = _collapse(nodes, state)
+    return _trim(_trim(cleaned, leading=True), leading=False)
+
+
+def _collapse(nodes: Iterable[Inline], state: list[bool]) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text | Code):
+            text = collapse_spaces(clean_chars(node.text))
+            if state[0] and text.startswith(" "):
+                text = text[1:]
+            if not text:
+                continue
+            state[0] = text.endswith(" ")
+            if isinstance(node, Text) and out and isinstance(out[-1], Text):
+                out[-1] = Text(out[-1].text + text)
+            else:
+                out.append(Text(text) if isinstance(node, Text) else Code(text))
+        elif isinstance(node, LineBreak):
+            if out and isinstance(out[-1], Text) and out[-1].text.endswith(" "):
+                out[-1] = Text(out[-1].text[:-1])
+            out.append(node)
+            state[0] = True
+        else:
+            children = _collapse(node.children, state)
+            if not children:
+                continue
+            if isinstance(node, Link):
+                out.append(Link(node.href, children))
+            elif isinstance(node, Emphasis):
+                out.append(Emphasis(children))
+            else:
+                out.append(Strong(children))
+    return tuple(out)
+
+
+def _trim(nodes: tuple[Inline, ...], *, leading: bool) -> tuple[Inline, ...]:
+    items = list(nodes)
+    while items:
+        index = 0 if leading else len(items) - 1
+        node = items[index]
+        if isinstance(node, LineBreak):
+            items.pop(index)
+            continue
+        if isinstance(node, Text | Code):
+            text = node.text.lstrip() if leading else node.text.rstrip()
+            if not text:
+                items.pop(index)
+                continue
+            items[index] = Text(text) if isinstance(node, Text) else Code(text)
+        else:
+            children = _trim(node.children, leading=leading)
+            if not children:
+                items.pop(index)
+                continue
+            if isinstance(node, Link):
+                items[index] = Link(node.href, children)
+            elif isinstance(node, Emphasis):
+                items[index] = Emphasis(children)
+            else:
+                items[index] = Strong(children)
+        break
+    return tuple(items)
+
+
+def _split_paragraphs(nodes: tuple[Inline, ...]) -> list[tuple[Inline, ...]]:
+    """Split a run of inlines at two or more consecutive line breaks."""
+    parts: list[list[Inline]] = [[]]
+    breaks = 0
+    for node in nodes:
+        if isinstance(node, LineBreak):
+            breaks += 1
+            continue
+        if isinstance(node, Text) and not node.text.strip() and breaks:
+            continue
+        if breaks >= 2:
+            parts.append([])
+        elif breaks == 1:
+            parts[-1].append(LineBreak())
+        breaks = 0
+        parts[-1].append(node)
+    return [p for p in (normalise_inlines(part) for part in parts) if p]
+
+
+def link_chars(nodes: Iterable[Inline]) -> int:
+    total = 0
+    for node in nodes:
+        if isinstance(node, Link):
+            total += len(squash(inline_text(node.children)))
+        elif isinstance(node, Emphasis | Strong):
+            total += link_chars(node.children)
+    return total
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+def _attr(el: Tag, name: str) -> str | None:
+    value = el.get(name)
+    if isinstance(value, list):
+        return " ".join(value)
+    return value
+
+
+def image_url(img: Tag, base: str | None) -> str | None:
+    for attr in _IMG_SRC_ATTRS:
+        value = _attr(img, attr)
+        if not value or value.startswith("data:"):
+            continue
+        if "srcset" in attr:
+            candidates = [c.strip().split(" ")[0] for c in value.split(",") if c.strip()]
+            if not candidates:
+                continue
+            value = candidates[-1]
+        url = clean_url(urljoin(base or "", value.strip()))
+        if url:
+            return url
+    return None
+
+
+def _int(value: str | None) -> int | None:
+    if value and value.strip().isdigit() and len(value.strip()) < 6:
+        return int(value.strip())
+    return None
+
+
+def figure_from(el: Tag, base: str | None) -> Figure | None:
+    """A Figure from ``<figure>`` (or any element holding one image and a caption)."""
+    img = el if el.name == "img" else el.find("img")
+    image = None
+    alt = ""
+    if isinstance(img, Tag):
+        url = image_url(img, base)
+        if url:
+            image = Image(url=url, width=_int(_attr(img, "width")),
+                          height=_int(_attr(img, "height")))
+        alt = squash(_attr(img, "alt") or "")
+    caption_el = None
+    if el.name != "img":
+        caption_el = el.find("figcaption") or el.find(
+            lambda t: bool(tokens_of(t) & CAPTION_TOKENS)
+        )
+        if caption_el is None and tokens_of(el) & CAPTION_TOKENS:
+            caption_el = el
+    caption, credit = "", ""
+    if isinstance(caption_el, Tag):
+        caption, credit = _caption_and_credit(caption_el)
+    if image is None and not caption:
+        return None
+    return Figure(image=image, alt=alt, caption=caption, credit=credit)
+
+
+def _caption_and_credit(caption_el: Tag) -> tuple[str, str]:
+    credits: list[str] = []
+    for child in caption_el.find_all(True):
+        if tokens_of(child) & CREDIT_TOKENS or child.get("itemprop") in ("copyrightHolder",
+                                                                          "author"):
+            text = squash(child.get_text(" "))
+            if text and not child.find_parent(lambda t: t in credits):
+                credits.append(text)
+                child.extract()
+    caption = squash(caption_el.get_text(" "))
+    credit = " ".join(dict.fromkeys(credits))
+    if not credit:
+        match = _CREDIT_IN_TEXT.search(caption)
+        if match and match.start() > 0:
+            credit = squash(match.group(1))
+            caption = caption[: match.start()].rstrip()
+    return caption, credit
+
+
+# --- blocks --------------------------------------------------------------------------------
+
+
+class BlockBuilder:
+    """Walks body elements and yields blocks, skipping elements already used elsewhere."""
+
+    def __init__(self, base: str | None, skip: set[int], stats: TreeStats | None = None) -> None:
+        self.base = base
+        self.skip = skip
+        self.stats = stats
+
+    def build(self, elements: Iterable[Tag]) -> list[Block]:
+        blocks: list[Block] = []
+        for el in elements:
+            if el.decomposed:
+                continue
+            if self._is_inline(el):
+                blocks.extend(Paragraph(p) for p in _split_paragraphs(self._inlines(el)))
+            else:
+                blocks.extend(self._block(el))
+        return blocks
+
+    def _inlines(self, el: Tag) -> tuple[Inline, ...]:
+        return normalise_inlines(raw_inlines(el, self.base))
+
+    @staticmethod
+    def _is_inline(el: Tag) -> bool:
+        return el.name not in BLOCK_TAGS and el.find(list(BLOCK_TAGS)) is None
+
+    def _children(self, el: Tag) -> Iterator[Block]:
+        """Blocks from an element's children; loose inline content becomes paragraphs."""
+        pending: list[Inline] = []
+        for child in el.children:
+            if is_text(child):
+                pending.append(Text(str(child)))
+                continue
+            if not isinstance(child, Tag) or id(child) in self.skip:
+                continue
+            if child.name == "br":
+                pending.append(LineBreak())
+            elif child.name == "img":
+                figure = figure_from(child, self.base)
+                if figure is not None:
+                    yield from self._flush(pending)
+                    yield figure
+            elif self._is_inline(child):
+                pending.extend(inline_node(child, self.base))
+            else:
+                yield from self._flush(pending)
+                yield from self._block(child)
+        yield from self._flush(pending)
+
+    @staticmethod
+    def _flush(pending: list[Inline]) -> Iterator[Block]:
+        if pending:
+            runs = _split_paragraphs(tuple(pending))
+            pending.clear()
+            for run in runs:
+                yield Paragraph(run)
+
+    def _block(self, el: Tag) -> Iterator[Block]:
+        if id(el) in self.skip:
+            return
+        name = el.name
+        if name == "p":
+            if el.find(["img"]) is not None and len(squash(el.get_text())) < 3:
+                figure = figure_from(el, self.base)
+                if figure is not None:
+                    yield figure
+                return
+            yield from (Paragraph(p) for p in _split_paragraphs(self._inlines(el)))
+        elif name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            inlines = self._inlines(el)
+            if inlines:
+                yield Heading(max(2, int(name[1])), inlines)
+        elif name in ("ul", "ol", "menu", "dir"):
+            lst = self._list(el)
+            if lst is not None:
+                yield lst
+        elif name == "blockquote":
+            inner = tuple(self._children(el))
+            if inner:
+                yield Quote(inner)
+        elif name == "pre":
+            text = clean_chars(el.get_text()).strip("\n")
+            if text.strip():
+                yield Preformatted(text)
+        elif name == "table":
+            yield from self._table(el)
+        elif name in ("figure", "picture"):
+            figure = figure_from(el, self.base)
+            if figure is not None:
+                yield figure
+        elif name == "hr" or name == "figcaption":
+            return
+        elif self._figure_like(el):
+            figure = figure_from(el, self.base)
+            if figure is not None:
+                yield figure
+        elif not self._link_list(el):
+            yield from self._children(el)
+
+    def _figure_like(self, el: Tag) -> bool:
+        if not tokens_of(el) & FIGURE_TOKENS:
+            return False
+        return self.stats is None or self.stats.text.get(id(el), 0) < 600
+
+    def _link_list(self, el: Tag) -> bool:
+        """A box of links (related stories, tags) inside the body."""
+        if self.stats is None:
+            return False
+        text = self.stats.text.get(id(el), 0)
+        return text > 0 and self.stats.links.get(id(el), 0) / text > 0.6
+
+    def _list(self, el: Tag) -> ListBlock | None:
+        items: list[ListItem] = []
+        for li in el.find_all("li", recursive=False):
+            if id(li) in self.skip:
+                continue
+            sub = li.find(["ul", "ol"], recursive=False)
+            sublist = None
+            if isinstance(sub, Tag):
+                sub.extract()
+                sublist = self._list(sub)
+            inlines = self._inlines(li)
+            if inlines or sublist:
+                items.append(ListItem(inlines, sublist))
+        if not items:
+            return None
+        return ListBlock(ordered=el.name == "ol", items=tuple(items))
+
+    def _table(self, el: Tag) -> Iterator[Block]:
+        rows = [r for r in el.find_all("tr") if r.find_parent("table") is el]
+        cells_per_row = [r.find_all(["td", "th"], recursive=False) for r in rows]
+        is_data = _is_data_table(el, cells_per_row)
+        if not is_data:
+            for row in cells_per_row:
+                for cell in row:
+                    yield from self._children(cell)
+            return
+        table_rows = []
+        for row in cells_per_row:
+            cells = tuple(Cell(self._inlines(c), c.name == "th") for c in row)
+            if any(c.inlines for c in cells):
+                table_rows.append(cells)
+        caption_el = el.find("caption")
+        caption = squash(caption_el.get_text(" ")) if isinstance(caption_el, Tag) else ""
+        if table_rows:
+            yield Table(rows=tuple(table_rows), caption=caption)
+
+
+def _is_data_table(el: Tag, cells_per_row: list[list[Tag]]) -> bool:
+    """A table of data rather than a layout grid: header cells or a caption, or a regular
+    grid of short cells, and no nested blocks."""
+    if el.find(["table", "p", "div", "ul", "ol", "figure", "blockquote"]) is not None:
+        return False
+    if el.find("th") is not None or el.find("caption") is not None:
+        return True
+    widths = [len(r) for r in cells_per_row if r]
+    if len(widths) < 2 or max(widths) < 2:
+        return False
+    cells = [c for r in cells_per_row for c in r]
+    average = sum(len(c.get_text(strip=True)) for c in cells) / len(cells)
+    return average < 80 and widths.count(max(widths)) >= len(widths) * 0.7

@@ -1,0 +1,128 @@
+"""Remove what is not article: code, embeds, hidden elements, site chrome, paywall prompts.
+
+Works in place on the parsed page. Decisions use class/id tokens and CSS selectors from the
+rules, and one guard: an element that holds most of the page's paragraph text is never
+removed for its class alone (some sites mark the article body itself ``paywall`` or
+``social-enabled``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import soupsieve
+from bs4 import BeautifulSoup, Tag
+
+from .errors import ConfigError
+from .rules import Rules, class_tokens
+from .tree import TreeStats
+
+# Removed with everything inside them, always.
+DROP_TAGS = frozenset(
+    {
+        "script", "style", "template", "iframe", "frame", "frameset", "object", "embed",
+        "applet", "svg", "math", "canvas", "video", "audio", "source", "track", "map", "area",
+        "input", "select", "option", "textarea", "button", "dialog", "link", "meta", "base",
+        "head", "title", "param", "portal", "datalist", "output", "progress", "meter",
+    }
+)
+# Removed unless they hold most of the page's paragraph text.
+CHROME_TAGS = frozenset({"nav", "aside", "footer", "header", "form", "menu"})
+# Class tokens whose elements are removed even when they hold much of the page's text.
+NEVER_PROTECT = frozenset({"comment", "comments", "disqus", "respond", "reply", "replies"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_TOKEN_CACHE: dict[str, frozenset[str]] = {}
+
+
+@dataclass(slots=True)
+class CleanReport:
+    removed: int = 0
+    paywall_elements: int = 0  # elements removed by [paywall] class rules
+
+
+def tokens_of(el: Tag) -> frozenset[str]:
+    """Class and id tokens of an element (cached per attribute value)."""
+    found: set[str] = set()
+    for attr in ("class", "id"):
+        value = el.get(attr)
+        if not value:
+            continue
+        key = " ".join(value) if isinstance(value, list) else value
+        cached = _TOKEN_CACHE.get(key)
+        if cached is None:
+            parts = key.split()
+            cached = frozenset(t for part in parts for t in class_tokens(part))
+            if len(_TOKEN_CACHE) < 50_000:
+                _TOKEN_CACHE[key] = cached
+        found |= cached
+    return frozenset(found)
+
+
+def is_hidden(el: Tag) -> bool:
+    attrs = el.attrs
+    if "hidden" in attrs:
+        return True
+    if str(attrs.get("aria-hidden", "")).lower() == "true":
+        return True
+    style = attrs.get("style")
+    return isinstance(style, str) and _HIDDEN_STYLE.search(style) is not None
+
+
+def _own_text(stats: TreeStats, el: Tag) -> int:
+    """Characters of text outside links: what a reader reads rather than clicks."""
+    key = id(el)
+    return stats.text.get(key, 0) - stats.links.get(key, 0)
+
+
+def clean(
+    soup: BeautifulSoup, stats: TreeStats, rules: Rules, headline: Tag | None = None
+) -> CleanReport:
+    """Remove non-article elements from ``soup`` in place. Elements that enclose the
+    ``headline`` are not removed for their class."""
+    report = CleanReport()
+    root = stats.elements[0]
+    guard = max(400, int(_own_text(stats, root) * 0.35))
+    enclosing = {id(a) for a in headline.parents} if headline is not None else set()
+    doomed: list[Tag] = []
+    for el in stats.elements[1:]:
+        name = el.name
+        if name in DROP_TAGS:
+            doomed.append(el)
+            continue
+        if name == "noscript":
+            # keep <noscript><img></noscript> fallbacks of lazy-loaded images
+            if el.find("img") is None or stats.text.get(id(el), 0) > 20:
+                doomed.append(el)
+            else:
+                el.unwrap()
+            continue
+        big = _own_text(stats, el) >= guard
+        if name in CHROME_TAGS and not big:
+            doomed.append(el)
+            continue
+        if not el.attrs or id(el) in enclosing:
+            continue
+        tokens = tokens_of(el)
+        if big and not tokens & NEVER_PROTECT:
+            continue
+        if is_hidden(el):
+            doomed.append(el)
+            continue
+        if not tokens:
+            continue
+        if tokens & rules.paywall.classes:
+            doomed.append(el)
+            report.paywall_elements += 1
+        elif tokens & rules.boilerplate.classes:
+            doomed.append(el)
+    for selector in rules.selectors:
+        try:
+            doomed.extend(soup.select(selector))
+        except soupsieve.SelectorSyntaxError as exc:
+            raise ConfigError(f"rules: bad CSS selector {selector!r}: {exc}") from exc
+    for el in doomed:
+        if not el.decomposed:
+            el.decompose()
+            report.removed += 1
+    return report

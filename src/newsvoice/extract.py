@@ -1,0 +1,272 @@
+"""HTML → Article: parse once, read metadata, clean, find the body, build the model."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+
+import soupsieve
+from bs4 import BeautifulSoup, Tag
+
+from .blocks import BlockBuilder, figure_from, link_chars
+from .clean import clean
+from .content import find_body
+from .decode import decode_bytes
+from .errors import NoContentFound
+from .language import guess_language
+from .limits import DEFAULT_LIMITS, Limits
+from .metadata import PageMeta, read_metadata
+from .model import (
+    Article,
+    Block,
+    Figure,
+    Heading,
+    Image,
+    ListBlock,
+    PaywallState,
+    Paragraph,
+    Provenance,
+    article_id,
+    block_text,
+    inline_text,
+)
+from .rules import Rules, default_rules
+from .text import squash, word_count
+from .tree import measure, parse_html
+
+EXTRACTOR_VERSION = "1"
+SHORT_BLOCK = 300  # chrome patterns only remove blocks shorter than this
+TEASER_WORDS = 150  # a paywalled body shorter than this is a teaser
+
+
+def extract_article(
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    rules: Rules | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    provenance: Provenance | None = None,
+) -> Article:
+    """Extract one article from a page. ``url`` resolves relative links and is the fallback
+    canonical URL. Raises ``InputError`` subclasses for pages that hold no article."""
+    rules = rules or default_rules()
+    if isinstance(html, bytes):
+        decoded = decode_bytes(html, limits=limits)
+        raw, text = html, decoded.text
+        provenance = provenance or Provenance(
+            source="<bytes>",
+            encoding=decoded.encoding,
+            encoding_source=decoded.source,
+            encoding_was_guessed=decoded.guessed,
+        )
+    else:
+        raw, text = html.encode("utf-8", "surrogatepass"), html
+    provenance = provenance or Provenance(source="<string>")
+    provenance = replace(
+        provenance,
+        sha256=provenance.sha256 or hashlib.sha256(raw).hexdigest(),
+        extractor_version=EXTRACTOR_VERSION,
+    )
+    soup = parse_html(text, limits)
+    base = provenance.final_url or url
+    meta = read_metadata(soup, base)
+    stats = measure(soup)
+    figures = _figures_after_headline(meta, base)
+    paywalled_part_present = _paywalled_part_present(meta, soup)
+    page_chrome = clean(soup, stats, rules, meta.headline_tag)
+    body_root = soup.body if isinstance(soup.body, Tag) else soup
+    body_stats = measure(body_root)
+    chosen = find_body(body_root, body_stats)
+    blocks = BlockBuilder(base, meta.consumed, body_stats).build(chosen)
+    blocks, chrome_hits = _filter(blocks, rules, meta)
+    if not any(isinstance(b, Paragraph | ListBlock) for b in blocks):
+        raise NoContentFound(
+            "no article text found", hint="the page may be an index, a login page or empty"
+        )
+    lead, blocks = _lead_figure(blocks, figures, meta)
+    standfirst = meta.standfirst or _description_as_standfirst(meta.description, blocks)
+    if blocks and standfirst and isinstance(blocks[0], Paragraph):
+        if squash(block_text(blocks[0])) == standfirst:
+            blocks = blocks[1:]
+    body_text = "\n\n".join(block_text(b) for b in blocks)
+    paywall = _paywall_state(
+        meta, paywalled_part_present, page_chrome.paywall_elements + chrome_hits, body_text
+    )
+    headline = meta.headline or _fallback_headline(blocks, meta)
+    canonical = meta.url
+    return Article(
+        id=article_id(canonical, meta.site_name, headline,
+                      meta.published.isoformat() if meta.published else ""),
+        headline=headline,
+        standfirst=standfirst,
+        byline=meta.byline,
+        authors=tuple(meta.authors),
+        published=meta.published,
+        modified=meta.modified,
+        section=meta.section,
+        site_name=meta.site_name,
+        url=canonical,
+        language=meta.language or guess_language(body_text),
+        lead_figure=lead,
+        blocks=tuple(blocks),
+        paywall=paywall,
+        provenance=provenance,
+    )
+
+
+def _figures_after_headline(meta: PageMeta, base: str | None) -> list[tuple[Tag, Figure]]:
+    """Figures near the headline, read before cleaning removes the page header."""
+    h1 = meta.headline_tag
+    if h1 is None:
+        return []
+    found: list[tuple[Tag, Figure]] = []
+    for el in h1.find_all_next(["figure", "p"], limit=40):
+        if el.name == "p" and len(el.get_text(strip=True)) > 200:
+            break
+        if el.name == "figure":
+            figure = figure_from(el, base)
+            if figure is not None and figure.image is not None:
+                found.append((el, figure))
+                break
+    return found
+
+
+def _lead_figure(
+    blocks: list[Block], figures: list[tuple[Tag, Figure]], meta: PageMeta
+) -> tuple[Figure | None, list[Block]]:
+    for index, block in enumerate(blocks):
+        if isinstance(block, Figure):
+            if block.image is not None:
+                return block, blocks[:index] + blocks[index + 1 :]
+            continue
+        if block_text(block):
+            break
+    if figures:
+        return figures[0][1], blocks
+    if meta.image_url:
+        figure = Figure(
+            image=Image(url=meta.image_url),
+            alt=meta.image_alt,
+            caption=meta.image_caption,
+            credit=meta.image_credit,
+        )
+        return figure, blocks
+    return None, blocks
+
+
+def _filter(blocks: list[Block], rules: Rules, meta: PageMeta) -> tuple[list[Block], int]:
+    """Drop chrome that survived cleaning: prompts, link lists, repeated headline."""
+    kept: list[Block] = []
+    paywall_hits = 0
+    headline = meta.headline.casefold()
+    byline = meta.byline.casefold()
+    for position, block in enumerate(blocks):
+        text = block_text(block)
+        if isinstance(block, Figure):
+            kept.append(block)
+            continue
+        if not text:
+            continue
+        if len(text) < SHORT_BLOCK:
+            if rules.paywall.matches_text(text):
+                paywall_hits += 1
+                continue
+            if rules.boilerplate.matches_text(text):
+                continue
+            if isinstance(block, Paragraph) and _is_page_furniture(text, position, byline):
+                continue
+        if isinstance(block, Heading) and text.casefold() == headline:
+            continue
+        if isinstance(block, Paragraph) and len(text) < SHORT_BLOCK:
+            if link_chars(block.inlines) / max(1, len(text)) >= 0.6:
+                continue
+        if isinstance(block, ListBlock):
+            links = sum(link_chars(item.inlines) for item in block.items)
+            if links / max(1, len(text)) >= 0.7:
+                continue
+        kept.append(block)
+    while kept and isinstance(kept[-1], Heading | Figure) and not (
+        isinstance(kept[-1], Figure) and kept[-1].image is not None
+    ):
+        kept.pop()
+    return kept, paywall_hits
+
+
+_DATE_WORDS = re.compile(
+    r"\b(?:updated|published|posted|last|modified|created|on|at|am|pm|a\.m\.|p\.m\.|"
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:sday)?|"
+    r"wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|[A-Z]{2,4}T?|"
+    r"utc|gmt|\d+(?:st|nd|rd|th)?)\b|[\s,.:/|\-–—()]",
+    re.IGNORECASE,
+)
+_CREDIT_LINE = re.compile(
+    r"^(?:©|\(c\)|(?:photo|image|picture|foto|credit|source)s?\s*(?:by\s|:|/))",
+    re.IGNORECASE,
+)
+_BY_LINE = re.compile(r"^(?:by|BY|By)\s+\S")
+
+
+def _is_page_furniture(text: str, position: int, byline: str) -> bool:
+    """Timestamps, bylines, photo credits and one-word labels left inside the body."""
+    if len(text) < 100 and any(c.isdigit() for c in text) and not _DATE_WORDS.sub("", text):
+        return True
+    if byline and text.casefold() == byline:
+        return True
+    if position < 4 and len(text) < 100 and _BY_LINE.match(text):
+        return True
+    if len(text) < 120 and _CREDIT_LINE.match(text):
+        return True
+    words = text.split()
+    return len(words) <= 2 and len(text) < 25 and not text.endswith(
+        (".", "!", "?", ":", "”", '"', "»", "。", "！", "？", "」")
+    )
+
+
+def _description_as_standfirst(description: str, blocks: list[Block]) -> str:
+    """The meta description, unless it is just the start of the body (a common excerpt)."""
+    if not description or len(description) < 25:
+        return ""
+    probe = _words(description.rstrip(".…").removesuffix("..."))
+    body = _words(" ".join(block_text(b) for b in blocks[:3]))
+    if not probe:
+        return ""
+    overlap = len(set(probe) & set(body)) / len(set(probe))
+    return "" if overlap >= 0.7 else description
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _paywalled_part_present(meta: PageMeta, soup: BeautifulSoup) -> bool:
+    """Does the page hold the text of the part its publisher marks as paywalled?"""
+    for selector in meta.paywalled_selectors:
+        try:
+            parts = soup.select(selector, limit=5)
+        except soupsieve.SelectorSyntaxError:
+            continue  # a publisher's bad selector is not the user's error
+        if any(len(p.get_text(strip=True)) > 200 for p in parts):
+            return True
+    return False
+
+
+def _paywall_state(
+    meta: PageMeta, paywalled_part_present: bool, chrome_hits: int, body_text: str
+) -> PaywallState:
+    """open: no sign the text is cut; truncated: a paywall cut it; unknown: can't tell."""
+    if meta.accessible_for_free is False:
+        if paywalled_part_present:
+            return "open"
+        return "truncated" if word_count(body_text) < TEASER_WORDS * 4 else "unknown"
+    if chrome_hits:
+        return "truncated" if word_count(body_text) < TEASER_WORDS else "unknown"
+    return "open"
+
+
+def _fallback_headline(blocks: list[Block], meta: PageMeta) -> str:
+    for block in blocks:
+        if isinstance(block, Heading):
+            return squash(inline_text(block.inlines))
+    return meta.site_name or "Untitled article"

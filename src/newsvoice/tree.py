@@ -1,0 +1,89 @@
+"""Parse HTML once (BeautifulSoup with lxml) and measure the tree.
+
+``measure`` makes one bottom-up pass and records, per element, how much text it holds, how
+much of that is link text and how much sits in paragraphs: the numbers cleaning and
+main-content detection decide by.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from .errors import NoContentFound, TooComplex
+from .limits import DEFAULT_LIMITS, Limits
+
+# Elements that start a new block of text; everything else is inline.
+BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "center", "dd", "details",
+        "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
+        "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main",
+        "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td",
+        "tfoot", "th", "thead", "tr", "ul", "caption", "html", "noscript", "picture",
+    }
+)
+
+
+def parse_html(html: str, limits: Limits = DEFAULT_LIMITS) -> BeautifulSoup:
+    """Parse with lxml and refuse documents that nest too deeply or have too many elements."""
+    soup = BeautifulSoup(html, "lxml")
+    depth: dict[int, int] = {id(soup): 0}
+    count = 0
+    for el in soup.find_all(True):
+        count += 1
+        parent = el.parent
+        level = depth.get(id(parent), 0) + 1
+        if level > limits.max_depth:
+            raise TooComplex(
+                f"document nests elements more than {limits.max_depth} deep",
+                hint="this is not a normal article page",
+            )
+        depth[id(el)] = level
+    if count > limits.max_nodes:
+        raise TooComplex(f"document has {count:,} elements; the limit is {limits.max_nodes:,}")
+    if count == 0 or soup.body is None:
+        raise NoContentFound("input has no HTML body")
+    return soup
+
+
+def is_text(node: object) -> bool:
+    """A plain text node (not a comment, CDATA, doctype or processing instruction)."""
+    return type(node) is NavigableString
+
+
+@dataclass(slots=True)
+class TreeStats:
+    """Per-element counts keyed by ``id(tag)``: characters of text, of link text, in <p>s."""
+
+    text: dict[int, int]
+    links: dict[int, int]
+    ptext: dict[int, int]
+    elements: list[Tag]  # document order, root first
+
+    def link_density(self, el: Tag) -> float:
+        total = self.text.get(id(el), 0)
+        return self.links.get(id(el), 0) / total if total else 0.0
+
+
+def measure(root: Tag) -> TreeStats:
+    elements: list[Tag] = [root, *root.find_all(True)]
+    text: dict[int, int] = {}
+    links: dict[int, int] = {}
+    ptext: dict[int, int] = {}
+    for el in reversed(elements):
+        t = lk = pt = 0
+        for child in el.contents:
+            if type(child) is NavigableString:
+                t += len(child.strip())
+            elif isinstance(child, Tag):
+                key = id(child)
+                t += text.get(key, 0)
+                lk += links.get(key, 0)
+                pt += ptext.get(key, 0)
+        key = id(el)
+        text[key] = t
+        links[key] = t if el.name == "a" else lk
+        ptext[key] = t if el.name == "p" else pt
+    return TreeStats(text, links, ptext, elements)

@@ -1,0 +1,60 @@
+"""URL hygiene for links and identifiers: absolute, http/https/mailto only, no tracking."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from .text import clean_chars
+
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|ocid|cmpid|_ga|igshid)$")
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
+MAX_URL = 4096
+
+
+def clean_url(url: str | None) -> str | None:
+    """Absolute http(s) URL without fragment, credentials or tracking parameters, or None."""
+    if not url:
+        return None
+    url = _CONTROL_OR_SPACE.sub("", clean_chars(url))
+    if len(url) > MAX_URL:
+        return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower()
+    netloc = host if port is None else f"{host}:{port}"
+    if ":" in host:  # IPv6 literal
+        netloc = f"[{host}]" if port is None else f"[{host}]:{port}"
+    query = parts.query
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if any(_TRACKING.match(k) for k, _ in pairs):
+        query = urlencode([(k, v) for k, v in pairs if not _TRACKING.match(k)])
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
+
+
+def safe_href(href: str | None, base: str | None) -> str | None:
+    """A link target fit to keep: absolute http/https/mailto, else None (link unwrapped)."""
+    if not href:
+        return None
+    href = _CONTROL_OR_SPACE.sub("", clean_chars(href))
+    if not href or href.startswith("#") or len(href) > MAX_URL:
+        return None
+    try:
+        scheme = urlsplit(href).scheme.lower()
+        if scheme == "mailto":
+            return href
+        if scheme and scheme not in LINK_SCHEMES:
+            return None
+        absolute = urljoin(base, href) if base else href
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return absolute
