@@ -49,7 +49,8 @@ CONTAINER_TAGS = frozenset(
 FIGURE_TOKENS = frozenset(
     {"caption", "captions", "figcaption", "credit", "credits", "gallery", "slideshow",
      "carousel", "lightbox", "wp-caption", "image-caption", "photo-caption", "media-caption",
-     "img-caption", "video", "videos", "photo-credit", "image-credit"}
+     "img-caption", "video", "videos", "photo-credit", "image-credit", "photo", "image",
+     "picture", "media-image", "inline-image", "article-image"}
 )
 CAPTION_TOKENS = frozenset(
     {"caption", "captions", "wp-caption-text", "image-caption", "photo-caption",
@@ -293,8 +294,6 @@ class BlockBuilder:
     def build(self, elements: Iterable[Tag]) -> list[Block]:
         blocks: list[Block] = []
         for el in elements:
-            if el.decomposed:
-                continue
             if self._is_inline(el):
                 blocks.extend(Paragraph(p) for p in _split_paragraphs(self._inlines(el)))
             else:
@@ -304,9 +303,12 @@ class BlockBuilder:
     def _inlines(self, el: Tag) -> tuple[Inline, ...]:
         return normalise_inlines(raw_inlines(el, self.base))
 
-    @staticmethod
-    def _is_inline(el: Tag) -> bool:
-        return el.name not in BLOCK_TAGS and el.find(list(BLOCK_TAGS)) is None
+    def _is_inline(self, el: Tag) -> bool:
+        if el.name in BLOCK_TAGS:
+            return False
+        if self.stats is not None and id(el) in self.stats.text:
+            return id(el) not in self.stats.blocky
+        return el.find(list(BLOCK_TAGS)) is None
 
     def _children(self, el: Tag) -> Iterator[Block]:
         """Blocks from an element's children; loose inline content becomes paragraphs."""
@@ -323,6 +325,11 @@ class BlockBuilder:
                 figure = figure_from(child, self.base)
                 if figure is not None:
                     yield from self._flush(pending)
+                    yield figure
+            elif self._figure_like(child):
+                yield from self._flush(pending)
+                figure = figure_from(child, self.base)
+                if figure is not None:
                     yield figure
             elif self._is_inline(child):
                 pending.extend(inline_node(child, self.base))

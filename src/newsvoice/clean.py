@@ -85,43 +85,56 @@ def clean(
     guard = max(400, int(_own_text(stats, root) * 0.35))
     enclosing = {id(a) for a in headline.parents} if headline is not None else set()
     doomed: list[Tag] = []
+    dead: set[int] = set()  # doomed elements and everything inside them
+
+    def doom(el: Tag) -> None:
+        doomed.append(el)
+        dead.add(id(el))
+
     for el in stats.elements[1:]:
+        if id(el.parent) in dead:
+            dead.add(id(el))
+            continue
         name = el.name
         if name in DROP_TAGS:
-            doomed.append(el)
+            doom(el)
             continue
         if name == "noscript":
             # keep <noscript><img></noscript> fallbacks of lazy-loaded images
             if el.find("img") is None or stats.text.get(id(el), 0) > 20:
-                doomed.append(el)
+                doom(el)
             else:
                 el.unwrap()
             continue
         big = _own_text(stats, el) >= guard
         if name in CHROME_TAGS and not big:
-            doomed.append(el)
+            doom(el)
             continue
         if not el.attrs or id(el) in enclosing:
+            continue
+        if is_hidden(el):
+            doom(el)
             continue
         tokens = tokens_of(el)
         if big and not tokens & NEVER_PROTECT:
             continue
-        if is_hidden(el):
-            doomed.append(el)
-            continue
         if not tokens:
             continue
         if tokens & rules.paywall.classes:
-            doomed.append(el)
+            doom(el)
             report.paywall_elements += 1
         elif tokens & rules.boilerplate.classes:
-            doomed.append(el)
+            doom(el)
+    selected: list[Tag] = []
     for selector in rules.selectors:
         try:
-            doomed.extend(soup.select(selector))
+            selected.extend(soup.select(selector))
         except soupsieve.SelectorSyntaxError as exc:
             raise ConfigError(f"rules: bad CSS selector {selector!r}: {exc}") from exc
     for el in doomed:
+        el.decompose()
+        report.removed += 1
+    for el in selected:
         if not el.decomposed:
             el.decompose()
             report.removed += 1

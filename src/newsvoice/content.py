@@ -133,7 +133,15 @@ def _promote(nodes: dict[int, Tag], final: dict[int, float], root: Tag) -> Tag:
     top = nodes[ranked[0]]
     top_score = final[ranked[0]]
     rivals = [nodes[k] for k in ranked[1:6] if final[k] >= top_score * 0.75]
-    if len(rivals) >= 2:
+    twins = [r for r in rivals if r.name == top.name and r.get("class") == top.get("class")]
+    if twins:
+        # an article split into chunks of the same kind: take their common ancestor
+        mine = {id(a): a for a in top.parents}
+        for ancestor in twins[0].parents:
+            if id(ancestor) in mine and ancestor is not root and ancestor.name != "body":
+                top = ancestor
+                break
+    elif len(rivals) >= 2:
         rival_ids = {id(r) for r in rivals}
         ancestor = top.parent
         while isinstance(ancestor, Tag) and ancestor is not root:

@@ -68,10 +68,11 @@ def extract_article(
         sha256=provenance.sha256 or hashlib.sha256(raw).hexdigest(),
         extractor_version=EXTRACTOR_VERSION,
     )
-    soup = parse_html(text, limits)
+    page = parse_html(text, limits)
+    soup = page.soup
     base = provenance.final_url or url
-    meta = read_metadata(soup, base)
-    stats = measure(soup)
+    meta = read_metadata(page, base)
+    stats = measure(soup, page.elements)
     figures = _figures_after_headline(meta, base)
     paywalled_part_present = _paywalled_part_present(meta, soup)
     page_chrome = clean(soup, stats, rules, meta.headline_tag)

@@ -17,8 +17,10 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from .dates import parse_date
+from .clean import is_hidden
 from .rules import class_tokens
 from .text import squash
+from .tree import Page
 from .urls import clean_url
 
 ARTICLE_TYPES = frozenset(
@@ -56,12 +58,9 @@ _DEK_TOKENS = frozenset(
         "story-summary",
         "excerpt",
         "kicker-summary",
-        "description",
         "article-description",
-        "lede",
-        "teaser",
-        "intro",
-        "abstract",
+        "article-dek",
+        "story-dek",
     }
 )
 _BYLINE_TOKENS = frozenset(
@@ -107,11 +106,13 @@ class PageMeta:
     consumed: set[int] = field(default_factory=set)  # id() of tags used above
 
 
-def read_metadata(soup: BeautifulSoup, base_url: str | None) -> PageMeta:
+def read_metadata(page: Page, base_url: str | None) -> PageMeta:
     meta = PageMeta()
-    tags = _meta_tags(soup)
-    ld = _json_ld_article(soup)
-    graph = _json_ld_objects(soup)
+    soup = page.soup
+    found = _Index(page)
+    tags = _meta_tags(found.meta)
+    graph = _json_ld_objects(found.scripts)
+    ld = _json_ld_article(graph)
 
     # headline: what the page shows, when it agrees with what the page declares
     declared = [
@@ -121,7 +122,7 @@ def read_metadata(soup: BeautifulSoup, base_url: str | None) -> PageMeta:
         _strip_site_suffix(_title(soup)),
     ]
     declared = [d for d in declared if d]
-    h1 = _best_h1(soup, declared)
+    h1 = _best_h1(found.h1, declared)
     if h1 is not None:
         meta.headline = squash(h1.get_text(" "))
         meta.headline_tag = h1
@@ -157,13 +158,13 @@ def read_metadata(soup: BeautifulSoup, base_url: str | None) -> PageMeta:
                        "publishdate", "publish-date", "date", "dc.date", "dc.date.issued",
                        "dcterms.created", "sailthru.date", "parsely-pub-date",
                        "citation_publication_date", "datepublished")
-        or _time_element(soup, ("datepublished", "published", "pubdate"))
+        or _time_element(found, ("datepublished", "published", "pubdate"))
     )
     meta.modified = (
         parse_date(ld.get("dateModified"))
         or _first_date(tags, "article:modified_time", "og:updated_time", "dcterms.modified",
                        "lastmod", "last-modified", "datemodified")
-        or _time_element(soup, ("datemodified", "updated", "modified"))
+        or _time_element(found, ("datemodified", "updated", "modified"))
     )
     section = ld.get("articleSection")
     meta.section = squash(_first_str(section) or tags.get("article:section", ""))
@@ -173,8 +174,8 @@ def read_metadata(soup: BeautifulSoup, base_url: str | None) -> PageMeta:
         or _site_from_graph(graph)
         or tags.get("application-name", "")
     )
-    meta.url = _canonical(soup, tags, ld, base_url)
-    meta.language = _language(soup, tags, ld)
+    meta.url = _canonical(found.links, tags, ld, base_url)
+    meta.language = _language(found.html, tags, ld)
 
     image = _image(ld.get("image"))
     meta.image_url = _abs(image.get("url") or tags.get("og:image") or tags.get("twitter:image"),
@@ -193,13 +194,42 @@ def read_metadata(soup: BeautifulSoup, base_url: str | None) -> PageMeta:
     return meta
 
 
+class _Index:
+    """The few kinds of element metadata comes from, gathered in one pass."""
+
+    def __init__(self, page: Page) -> None:
+        self.meta: list[Tag] = []
+        self.scripts: list[Tag] = []
+        self.h1: list[Tag] = []
+        self.times: list[Tag] = []
+        self.links: list[Tag] = []
+        self.itemprops: list[Tag] = []
+        self.html: Tag | None = None
+        for el in page.elements:
+            name = el.name
+            if name == "meta":
+                self.meta.append(el)
+            elif name == "script":
+                if "ld+json" in str(el.get("type", "")).lower():
+                    self.scripts.append(el)
+            elif name == "h1":
+                self.h1.append(el)
+            elif name == "time":
+                self.times.append(el)
+            elif name == "link":
+                self.links.append(el)
+            elif name == "html" and self.html is None:
+                self.html = el
+            if "itemprop" in el.attrs and name not in ("meta", "link"):
+                self.itemprops.append(el)
+
+
 # --- <meta> and <title> --------------------------------------------------------------------
 
 
-def _meta_tags(soup: BeautifulSoup) -> dict[str, str]:
+def _meta_tags(elements: list[Tag]) -> dict[str, str]:
     found: dict[str, str] = {}
-    head = soup.head or soup
-    for tag in head.find_all("meta"):
+    for tag in elements:
         key = tag.get("property") or tag.get("name") or tag.get("itemprop") or tag.get("http-equiv")
         content = tag.get("content")
         if isinstance(key, str) and isinstance(content, str):
@@ -224,9 +254,9 @@ def _strip_site_suffix(title: str) -> str:
 # --- JSON-LD -------------------------------------------------------------------------------
 
 
-def _json_ld_objects(soup: BeautifulSoup) -> list[dict[str, Any]]:
+def _json_ld_objects(scripts: list[Tag]) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
-    for script in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)}):
+    for script in scripts:
         raw = script.string
         if not raw:
             continue
@@ -258,9 +288,9 @@ def _types(obj: dict[str, Any]) -> set[str]:
     return {t.lower().rsplit("/", 1)[-1] for t in _as_list(obj.get("@type")) if isinstance(t, str)}
 
 
-def _json_ld_article(soup: BeautifulSoup) -> dict[str, Any]:
+def _json_ld_article(objects: list[dict[str, Any]]) -> dict[str, Any]:
     best: dict[str, Any] = {}
-    for obj in _json_ld_objects(soup):
+    for obj in objects:
         if _types(obj) & ARTICLE_TYPES and (obj.get("headline") or obj.get("articleBody")):
             if not best or (not best.get("headline") and obj.get("headline")):
                 best = obj
@@ -379,8 +409,12 @@ def _similar(a: str, b: str) -> bool:
     return len(wa & wb) / min(len(wa), len(wb)) >= 0.6
 
 
-def _best_h1(soup: BeautifulSoup, declared: list[str]) -> Tag | None:
-    h1s = [h for h in soup.find_all("h1") if len(squash(h.get_text(" "))) >= 5]
+def _visible(el: Tag) -> bool:
+    return not is_hidden(el) and not any(is_hidden(p) for p in el.parents)
+
+
+def _best_h1(candidates: list[Tag], declared: list[str]) -> Tag | None:
+    h1s = [h for h in candidates if len(squash(h.get_text(" "))) >= 5 and _visible(h)]
     for h1 in h1s:
         text = squash(h1.get_text(" "))
         if any(_similar(text, d) for d in declared):
@@ -460,23 +494,23 @@ def _find_byline(h1: Tag) -> Tag | None:
     return None
 
 
-def _time_element(soup: BeautifulSoup, tokens: tuple[str, ...]) -> datetime | None:
-    for el in soup.find_all("time", limit=30):
-        attr_tokens = _tokens(el)
+def _time_element(found: _Index, tokens: tuple[str, ...]) -> datetime | None:
+    for el in found.times[:30]:
         value = el.get("datetime")
-        if isinstance(value, str) and (attr_tokens & set(tokens)):
+        if isinstance(value, str) and (_tokens(el) & set(tokens)):
             parsed = parse_date(value)
+            if parsed:
+                return parsed
+    for el in found.itemprops:
+        if str(el.get("itemprop", "")).lower() in tokens:
+            parsed = parse_date(el.get("content") or el.get("datetime"))
             if parsed:
                 return parsed
     if "datepublished" in tokens:
-        for el in soup.find_all(attrs={"itemprop": "datePublished"}, limit=5):
-            value = el.get("content") or el.get("datetime")
-            parsed = parse_date(value)
-            if parsed:
-                return parsed
-        first = soup.find("time", attrs={"datetime": True})
-        if isinstance(first, Tag):
-            return parse_date(first.get("datetime"))
+        for el in found.times:
+            value = el.get("datetime")
+            if isinstance(value, str):
+                return parse_date(value)
     return None
 
 
@@ -498,12 +532,11 @@ def _abs(url: str | None, base: str | None) -> str | None:
 
 
 def _canonical(
-    soup: BeautifulSoup, tags: dict[str, str], ld: dict[str, Any], base: str | None
+    links: list[Tag], tags: dict[str, str], ld: dict[str, Any], base: str | None
 ) -> str | None:
-    link = soup.find("link", rel="canonical")
-    candidates: list[Any] = []
-    if isinstance(link, Tag):
-        candidates.append(link.get("href"))
+    candidates: list[Any] = [
+        link.get("href") for link in links if "canonical" in (link.get("rel") or [])
+    ][:1]
     candidates.append(tags.get("og:url"))
     entity = ld.get("mainEntityOfPage")
     candidates.append(entity.get("@id") if isinstance(entity, dict) else entity)
@@ -533,8 +566,7 @@ def normalise_language(value: str) -> str:
     return "-".join(out)
 
 
-def _language(soup: BeautifulSoup, tags: dict[str, str], ld: dict[str, Any]) -> str:
-    html = soup.find("html")
+def _language(html: Tag | None, tags: dict[str, str], ld: dict[str, Any]) -> str:
     candidates: list[Any] = []
     if isinstance(html, Tag):
         candidates += [html.get("lang"), html.get("xml:lang")]

@@ -26,26 +26,40 @@ BLOCK_TAGS = frozenset(
 )
 
 
-def parse_html(html: str, limits: Limits = DEFAULT_LIMITS) -> BeautifulSoup:
+@dataclass(slots=True)
+class Page:
+    """A parsed page and its elements in document order (the soup itself first)."""
+
+    soup: BeautifulSoup
+    elements: list[Tag]
+
+    def by_name(self, *names: str) -> list[Tag]:
+        wanted = set(names)
+        return [el for el in self.elements if el.name in wanted]
+
+
+def parse_html(html: str, limits: Limits = DEFAULT_LIMITS) -> Page:
     """Parse with lxml and refuse documents that nest too deeply or have too many elements."""
     soup = BeautifulSoup(html, "lxml")
+    elements: list[Tag] = [soup]
     depth: dict[int, int] = {id(soup): 0}
-    count = 0
     for el in soup.find_all(True):
-        count += 1
-        parent = el.parent
-        level = depth.get(id(parent), 0) + 1
+        level = depth.get(id(el.parent), 0) + 1
         if level > limits.max_depth:
             raise TooComplex(
                 f"document nests elements more than {limits.max_depth} deep",
                 hint="this is not a normal article page",
             )
         depth[id(el)] = level
-    if count > limits.max_nodes:
-        raise TooComplex(f"document has {count:,} elements; the limit is {limits.max_nodes:,}")
-    if count == 0 or soup.body is None:
+        elements.append(el)
+        if len(elements) > limits.max_nodes:
+            raise TooComplex(
+                f"document has more than {limits.max_nodes:,} elements",
+                hint="this is not a normal article page",
+            )
+    if soup.body is None:
         raise NoContentFound("input has no HTML body")
-    return soup
+    return Page(soup, elements)
 
 
 def is_text(node: object) -> bool:
@@ -61,19 +75,24 @@ class TreeStats:
     links: dict[int, int]
     ptext: dict[int, int]
     elements: list[Tag]  # document order, root first
+    blocky: set[int]  # elements that contain a block-level element
 
     def link_density(self, el: Tag) -> float:
         total = self.text.get(id(el), 0)
         return self.links.get(id(el), 0) / total if total else 0.0
 
 
-def measure(root: Tag) -> TreeStats:
-    elements: list[Tag] = [root, *root.find_all(True)]
+def measure(root: Tag, elements: list[Tag] | None = None) -> TreeStats:
+    """Bottom-up counts for ``root`` and its descendants (``elements``, if already listed)."""
+    if elements is None:
+        elements = [root, *root.find_all(True)]
     text: dict[int, int] = {}
     links: dict[int, int] = {}
     ptext: dict[int, int] = {}
+    blocky: set[int] = set()
     for el in reversed(elements):
         t = lk = pt = 0
+        has_block = False
         for child in el.contents:
             if type(child) is NavigableString:
                 t += len(child.strip())
@@ -82,8 +101,12 @@ def measure(root: Tag) -> TreeStats:
                 t += text.get(key, 0)
                 lk += links.get(key, 0)
                 pt += ptext.get(key, 0)
+                if not has_block and (child.name in BLOCK_TAGS or key in blocky):
+                    has_block = True
         key = id(el)
         text[key] = t
         links[key] = t if el.name == "a" else lk
         ptext[key] = t if el.name == "p" else pt
-    return TreeStats(text, links, ptext, elements)
+        if has_block:
+            blocky.add(key)
+    return TreeStats(text, links, ptext, elements, blocky)
