@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from urllib.parse import urljoin
 
 from bs4 import Tag
@@ -32,7 +33,7 @@ from .model import (
     Text,
     inline_text,
 )
-from .text import clean_chars, collapse_spaces, squash
+from .text import clean_chars, collapse_spaces, squash, tidy
 from .tree import BLOCK_TAGS, TreeStats, is_text
 from .urls import clean_url, safe_href
 
@@ -65,6 +66,7 @@ _CREDIT_IN_TEXT = re.compile(
     r"\s*(?:by|:)?\s*([^()\[\]]{2,80}?)[\)\]]?\s*$",
     re.IGNORECASE,
 )
+_CREDIT_PREFIX = re.compile(r"^(?:photo|image|picture|credit|source)s?\s*(?:by)?\s*:\s*", re.I)
 _IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url", "data-srcset",
                   "srcset", "data-lazy")
 
@@ -262,22 +264,29 @@ def figure_from(el: Tag, base: str | None) -> Figure | None:
 
 
 def _caption_and_credit(caption_el: Tag) -> tuple[str, str]:
-    credits: list[str] = []
-    for child in caption_el.find_all(True):
-        if tokens_of(child) & CREDIT_TOKENS or child.get("itemprop") in ("copyrightHolder",
-                                                                          "author"):
-            text = squash(child.get_text(" "))
-            if text and not child.find_parent(lambda t: t in credits):
-                credits.append(text)
-                child.extract()
-    caption = squash(caption_el.get_text(" "))
-    credit = " ".join(dict.fromkeys(credits))
+    """Caption text and credit text of a caption element, without changing the tree."""
+    credit_els = [
+        child
+        for child in caption_el.find_all(True)
+        if tokens_of(child) & CREDIT_TOKENS
+        or child.get("itemprop") in ("copyrightHolder", "author", "creditText")
+    ]
+    credit_ids = {id(c) for c in credit_els}
+    caption_parts: list[str] = []
+    credit_parts: list[str] = []
+    for string in caption_el.find_all(string=True):
+        if not is_text(string):
+            continue
+        inside_credit = any(id(p) in credit_ids for p in string.parents)
+        (credit_parts if inside_credit else caption_parts).append(str(string))
+    caption = squash(" ".join(caption_parts))
+    credit = _CREDIT_PREFIX.sub("", squash(" ".join(credit_parts)))
     if not credit:
         match = _CREDIT_IN_TEXT.search(caption)
         if match and match.start() > 0:
             credit = squash(match.group(1))
             caption = caption[: match.start()].rstrip()
-    return caption, credit
+    return tidy(caption), tidy(credit)
 
 
 # --- blocks --------------------------------------------------------------------------------
@@ -366,9 +375,7 @@ class BlockBuilder:
             if lst is not None:
                 yield lst
         elif name == "blockquote":
-            inner = tuple(self._children(el))
-            if inner:
-                yield Quote(inner)
+            yield from self._quote(el)
         elif name == "pre":
             text = clean_chars(el.get_text()).strip("\n")
             if text.strip():
@@ -376,9 +383,7 @@ class BlockBuilder:
         elif name == "table":
             yield from self._table(el)
         elif name in ("figure", "picture"):
-            figure = figure_from(el, self.base)
-            if figure is not None:
-                yield figure
+            yield from self._figure(el)
         elif name == "hr" or name == "figcaption":
             return
         elif self._figure_like(el):
@@ -387,6 +392,40 @@ class BlockBuilder:
                 yield figure
         elif not self._link_list(el):
             yield from self._children(el)
+
+    def _figure(self, el: Tag) -> Iterator[Block]:
+        """A picture becomes a Figure; a <figure> wrapping a table or a quote (as
+        WordPress blocks do) becomes that table or quote, its caption kept."""
+        if el.find(["img", "picture", "video"]) is None:
+            table = el.find("table")
+            if isinstance(table, Tag):
+                caption_el = el.find("figcaption")
+                caption = squash(caption_el.get_text(" ")) if isinstance(caption_el, Tag) else ""
+                for block in self._table(table):
+                    yield replace(block, caption=block.caption or caption) if isinstance(
+                        block, Table
+                    ) else block
+                return
+            quote = el.find("blockquote")
+            if isinstance(quote, Tag):
+                yield from self._quote(quote, el.find("figcaption"))
+                return
+        figure = figure_from(el, self.base)
+        if figure is not None:
+            yield figure
+
+    def _quote(self, el: Tag, caption: object = None) -> Iterator[Block]:
+        """A blockquote; its <cite> or <footer> (or a figure's caption) is the attribution."""
+        source = (
+            caption if isinstance(caption, Tag) else el.find(["cite", "footer"], recursive=False)
+        )
+        attribution = ""
+        if isinstance(source, Tag) and len(squash(source.get_text(" "))) < 200:
+            attribution = squash(source.get_text(" ")).lstrip("—–- ").strip()
+            source.extract()
+        inner = tuple(self._children(el))
+        if inner:
+            yield Quote(inner, attribution)
 
     def _figure_like(self, el: Tag) -> bool:
         if not tokens_of(el) & FIGURE_TOKENS:

@@ -29,8 +29,22 @@ DROP_TAGS = frozenset(
 )
 # Removed unless they hold most of the page's paragraph text.
 CHROME_TAGS = frozenset({"nav", "aside", "footer", "header", "form", "menu"})
+# Attributes whose values name what an element is for.
+TOKEN_ATTRS = ("class", "id", "data-testid", "data-component", "data-module")
+# ARIA landmark and widget roles that are never article text.
+CHROME_ROLES = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "search",
+     "menu", "menubar", "toolbar", "tooltip"}
+)
 # Class tokens whose elements are removed even when they hold much of the page's text.
 NEVER_PROTECT = frozenset({"comment", "comments", "disqus", "respond", "reply", "replies"})
+# Tokens that also turn up in the ids of article parts ("after-dfp-ad-mid1"): an element
+# matched only by these is kept when it holds prose, which an ad slot never does.
+WEAK_TOKENS = frozenset(
+    {"ad", "ads", "dfp", "gpt", "advert", "adverts", "advertisement", "advertising", "adslot",
+     "ad-slot", "banner-ad", "promo", "sponsor"}
+)
+PROSE = 200  # characters of non-link text
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _TOKEN_CACHE: dict[str, frozenset[str]] = {}
 
@@ -44,7 +58,7 @@ class CleanReport:
 def tokens_of(el: Tag) -> frozenset[str]:
     """Class and id tokens of an element (cached per attribute value)."""
     found: set[str] = set()
-    for attr in ("class", "id"):
+    for attr in TOKEN_ATTRS:
         value = el.get(attr)
         if not value:
             continue
@@ -107,12 +121,12 @@ def clean(
                 el.unwrap()
             continue
         big = _own_text(stats, el) >= guard
-        if name in CHROME_TAGS and not big:
+        if name in CHROME_TAGS and not big and el.parent.name not in ("blockquote", "figure"):
             doom(el)
             continue
         if not el.attrs or id(el) in enclosing:
             continue
-        if is_hidden(el):
+        if is_hidden(el) or (el.get("role") in CHROME_ROLES and not big):
             doom(el)
             continue
         tokens = tokens_of(el)
@@ -123,7 +137,9 @@ def clean(
         if tokens & rules.paywall.classes:
             doom(el)
             report.paywall_elements += 1
-        elif tokens & rules.boilerplate.classes:
+        elif matched := tokens & rules.boilerplate.classes:
+            if matched <= WEAK_TOKENS and _own_text(stats, el) >= PROSE:
+                continue
             doom(el)
     selected: list[Tag] = []
     for selector in rules.selectors:

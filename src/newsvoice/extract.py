@@ -117,20 +117,32 @@ def extract_article(
 
 
 def _figures_after_headline(meta: PageMeta, base: str | None) -> list[tuple[Tag, Figure]]:
-    """Figures near the headline, read before cleaning removes the page header."""
+    """The picture between the headline and the running text (a <figure>, or a large
+    image such as a WordPress featured image), read before cleaning removes the header."""
     h1 = meta.headline_tag
     if h1 is None:
         return []
-    found: list[tuple[Tag, Figure]] = []
-    for el in h1.find_all_next(["figure", "p"], limit=40):
-        if el.name == "p" and len(el.get_text(strip=True)) > 200:
-            break
-        if el.name == "figure":
-            figure = figure_from(el, base)
-            if figure is not None and figure.image is not None:
-                found.append((el, figure))
+    for el in h1.find_all_next(["figure", "img", "p"], limit=60):
+        if el.name == "p":
+            if len(el.get_text(strip=True)) > 200:
                 break
-    return found
+            continue
+        if el.name == "img" and (el.find_parent("figure") is not None or not _large(el)):
+            continue
+        figure = figure_from(el, base)
+        if figure is not None and figure.image is not None:
+            if not figure.alt and meta.image_caption and figure.image.url == meta.image_url:
+                figure = replace(figure, alt=meta.image_caption)
+            return [(el, figure)]
+    return []
+
+
+def _large(img: Tag) -> bool:
+    """Big enough to be a story's picture rather than an icon, avatar or logo."""
+    width = str(img.get("width", ""))
+    if width.isdigit():
+        return int(width) >= 300
+    return bool(img.get("srcset")) or "wp-post-image" in (img.get("class") or [])
 
 
 def _lead_figure(

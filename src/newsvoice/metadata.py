@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup, Tag
 from .dates import parse_date
 from .clean import is_hidden
 from .rules import class_tokens
-from .text import squash
+from .text import squash, tidy
 from .tree import Page
 from .urls import clean_url
 
@@ -112,7 +112,7 @@ def read_metadata(page: Page, base_url: str | None) -> PageMeta:
     found = _Index(page)
     tags = _meta_tags(found.meta)
     graph = _json_ld_objects(found.scripts)
-    ld = _json_ld_article(graph)
+    ld = _resolved(_json_ld_article(graph), graph)
 
     # headline: what the page shows, when it agrees with what the page declares
     declared = [
@@ -124,7 +124,7 @@ def read_metadata(page: Page, base_url: str | None) -> PageMeta:
     declared = [d for d in declared if d]
     h1 = _best_h1(found.h1, declared)
     if h1 is not None:
-        meta.headline = squash(h1.get_text(" "))
+        meta.headline = tidy(squash(h1.get_text(" ")))
         meta.headline_tag = h1
         meta.consumed.add(id(h1))
     elif declared:
@@ -139,7 +139,7 @@ def read_metadata(page: Page, base_url: str | None) -> PageMeta:
     if h1 is not None:
         dek = _find_dek(h1)
         if dek is not None:
-            meta.standfirst = squash(dek.get_text(" "))
+            meta.standfirst = tidy(squash(dek.get_text(" ")))
             meta.consumed.add(id(dek))
         byline_tag = _find_byline(h1)
         if byline_tag is not None:
@@ -150,7 +150,7 @@ def read_metadata(page: Page, base_url: str | None) -> PageMeta:
     if not meta.byline and meta.authors:
         meta.byline = "By " + _join_names(meta.authors)
     elif meta.byline and not meta.authors:
-        meta.authors = _split_byline(meta.byline)
+        meta.authors = split_byline(meta.byline)
 
     meta.published = (
         parse_date(ld.get("datePublished"))
@@ -284,6 +284,24 @@ def _walk_ld(data: Any, depth: int) -> Iterator[dict[str, Any]]:
             yield from _walk_ld(entity, depth + 1)
 
 
+def _resolved(obj: dict[str, Any], graph: list[dict[str, Any]]) -> dict[str, Any]:
+    """The article object with its ``{"@id": …}`` references (image, publisher, author)
+    replaced by the objects they name elsewhere in the page's JSON-LD."""
+    by_id = {o["@id"]: o for o in graph if isinstance(o.get("@id"), str) and len(o) > 1}
+    if not by_id:
+        return obj
+
+    def look(value: Any) -> Any:
+        if isinstance(value, list):
+            return [look(v) for v in value]
+        if isinstance(value, dict) and set(value) <= {"@id", "name"}:
+            return {**by_id.get(value.get("@id"), {}), **value}
+        return value
+
+    return {key: look(value) if key in ("image", "publisher", "author") else value
+            for key, value in obj.items()}
+
+
 def _types(obj: dict[str, Any]) -> set[str]:
     return {t.lower().rsplit("/", 1)[-1] for t in _as_list(obj.get("@type")) if isinstance(t, str)}
 
@@ -377,16 +395,15 @@ def _meta_authors(tags: dict[str, str]) -> list[str]:
                 "parsely-author", "citation_author"):
         value = tags.get(key, "")
         if value and not value.startswith(("http://", "https://")):
-            return _split_byline(value)
+            return split_byline(value)
     return []
 
 
 def _clean_byline(text: str) -> str:
-    text = squash(text)
-    return text[:200]
+    return tidy(squash(text))[:200]
 
 
-def _split_byline(byline: str) -> list[str]:
+def split_byline(byline: str) -> list[str]:
     text = _BY_PREFIX.sub("", squash(byline))
     text = re.split(r"\s*[|•]\s*|,\s*(?:staff|special|senior|contributing)\b", text, maxsplit=1)[0]
     parts = re.split(r"\s*,\s*|\s+(?:and|&|und|et|y|e)\s+", text)

@@ -41,6 +41,16 @@ def collapse_spaces(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
+_SPACE_BEFORE = re.compile(r"\s+([,.;:!?%)\]”’»])")
+_SPACE_AFTER = re.compile(r"([(\[“«])\s+")
+
+
+def tidy(text: str) -> str:
+    """Remove the spaces that joining markup pieces leaves before punctuation:
+    ``By Jane Doe , Staff`` → ``By Jane Doe, Staff``."""
+    return _SPACE_AFTER.sub(r"\1", _SPACE_BEFORE.sub(r"\1", text))
+
+
 _WORD = re.compile(r"\w+")
 
 

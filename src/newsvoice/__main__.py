@@ -1,0 +1,3 @@
+from newsvoice.cli import main
+
+main()
