@@ -34,4 +34,3 @@ __all__ = [
     "load",
     "load_many",
 ]
-

@@ -5,8 +5,8 @@ tables, figures and preformatted text, with inline emphasis and links as structu
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from bs4 import Tag
@@ -37,29 +37,99 @@ from .text import clean_chars, collapse_spaces, squash, tidy
 from .tree import BLOCK_TAGS, TreeStats, is_text
 from .urls import clean_url, safe_href
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
+
 EMPHASIS_TAGS = frozenset({"em", "i", "cite", "dfn", "var"})
 STRONG_TAGS = frozenset({"strong", "b"})
 CODE_TAGS = frozenset({"code", "kbd", "samp", "tt"})
 SKIP_INLINE = frozenset({"img", "wbr", "picture", "source"})
 CONTAINER_TAGS = frozenset(
-    {"div", "section", "article", "main", "center", "body", "details", "hgroup", "fieldset",
-     "address", "dl", "dd", "dt", "tbody", "thead", "tfoot", "tr", "td", "th", "summary",
-     "header", "footer", "aside", "noscript", "span"}
+    {
+        "div",
+        "section",
+        "article",
+        "main",
+        "center",
+        "body",
+        "details",
+        "hgroup",
+        "fieldset",
+        "address",
+        "dl",
+        "dd",
+        "dt",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "summary",
+        "header",
+        "footer",
+        "aside",
+        "noscript",
+        "span",
+    }
 )
 # Containers of pictures and their captions: they become figures, never body text.
 FIGURE_TOKENS = frozenset(
-    {"caption", "captions", "figcaption", "credit", "credits", "gallery", "slideshow",
-     "carousel", "lightbox", "wp-caption", "image-caption", "photo-caption", "media-caption",
-     "img-caption", "video", "videos", "photo-credit", "image-credit", "photo", "image",
-     "picture", "media-image", "inline-image", "article-image"}
+    {
+        "caption",
+        "captions",
+        "figcaption",
+        "credit",
+        "credits",
+        "gallery",
+        "slideshow",
+        "carousel",
+        "lightbox",
+        "wp-caption",
+        "image-caption",
+        "photo-caption",
+        "media-caption",
+        "img-caption",
+        "video",
+        "videos",
+        "photo-credit",
+        "image-credit",
+        "photo",
+        "image",
+        "picture",
+        "media-image",
+        "inline-image",
+        "article-image",
+    }
 )
 CAPTION_TOKENS = frozenset(
-    {"caption", "captions", "wp-caption-text", "image-caption", "photo-caption",
-     "media-caption", "img-caption", "caption-text", "figcaption"}
+    {
+        "caption",
+        "captions",
+        "wp-caption-text",
+        "image-caption",
+        "photo-caption",
+        "media-caption",
+        "img-caption",
+        "caption-text",
+        "figcaption",
+    }
 )
 CREDIT_TOKENS = frozenset(
-    {"credit", "credits", "copyright", "photographer", "image-credit", "photo-credit",
-     "media-credit", "source", "attribution", "byline", "courtesy", "author"}
+    {
+        "credit",
+        "credits",
+        "copyright",
+        "photographer",
+        "image-credit",
+        "photo-credit",
+        "media-credit",
+        "source",
+        "attribution",
+        "byline",
+        "courtesy",
+        "author",
+    }
 )
 _CREDIT_IN_TEXT = re.compile(
     r"\s*[\(\[]?(?:photo|image|picture|foto|credit|photograph|photo credit|©|\(c\))"
@@ -67,8 +137,16 @@ _CREDIT_IN_TEXT = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_PREFIX = re.compile(r"^(?:photo|image|picture|credit|source)s?\s*(?:by)?\s*:\s*", re.I)
-_IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url", "data-srcset",
-                  "srcset", "data-lazy")
+_IMG_SRC_ATTRS = (
+    "src",
+    "data-src",
+    "data-lazy-src",
+    "data-original",
+    "data-url",
+    "data-srcset",
+    "srcset",
+    "data-lazy",
+)
 
 
 # --- inlines -------------------------------------------------------------------------------
@@ -245,14 +323,13 @@ def figure_from(el: Tag, base: str | None) -> Figure | None:
     if isinstance(img, Tag):
         url = image_url(img, base)
         if url:
-            image = Image(url=url, width=_int(_attr(img, "width")),
-                          height=_int(_attr(img, "height")))
+            image = Image(
+                url=url, width=_int(_attr(img, "width")), height=_int(_attr(img, "height"))
+            )
         alt = squash(_attr(img, "alt") or "")
     caption_el = None
     if el.name != "img":
-        caption_el = el.find("figcaption") or el.find(
-            lambda t: bool(tokens_of(t) & CAPTION_TOKENS)
-        )
+        caption_el = el.find("figcaption") or el.find(lambda t: bool(tokens_of(t) & CAPTION_TOKENS))
         if caption_el is None and tokens_of(el) & CAPTION_TOKENS:
             caption_el = el
     caption, credit = "", ""
@@ -402,9 +479,11 @@ class BlockBuilder:
                 caption_el = el.find("figcaption")
                 caption = squash(caption_el.get_text(" ")) if isinstance(caption_el, Tag) else ""
                 for block in self._table(table):
-                    yield replace(block, caption=block.caption or caption) if isinstance(
-                        block, Table
-                    ) else block
+                    yield (
+                        replace(block, caption=block.caption or caption)
+                        if isinstance(block, Table)
+                        else block
+                    )
                 return
             quote = el.find("blockquote")
             if isinstance(quote, Tag):
@@ -476,7 +555,7 @@ class BlockBuilder:
             yield Table(rows=tuple(table_rows), caption=caption)
 
 
-def _is_data_table(el: Tag, cells_per_row: list[list[Tag]]) -> bool:
+def _is_data_table(el: Tag, cells_per_row: Sequence[Sequence[Tag]]) -> bool:
     """A table of data rather than a layout grid: header cells or a caption, or a regular
     grid of short cells, and no nested blocks."""
     if el.find(["table", "p", "div", "ul", "ol", "figure", "blockquote"]) is not None:

@@ -10,21 +10,56 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import soupsieve
-from bs4 import BeautifulSoup, Tag
 
 from .errors import ConfigError
 from .rules import Rules, class_tokens
-from .tree import TreeStats
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+
+    from .tree import TreeStats
 
 # Removed with everything inside them, always.
 DROP_TAGS = frozenset(
     {
-        "script", "style", "template", "iframe", "frame", "frameset", "object", "embed",
-        "applet", "svg", "math", "canvas", "video", "audio", "source", "track", "map", "area",
-        "input", "select", "option", "textarea", "button", "dialog", "link", "meta", "base",
-        "head", "title", "param", "portal", "datalist", "output", "progress", "meter",
+        "script",
+        "style",
+        "template",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "svg",
+        "math",
+        "canvas",
+        "video",
+        "audio",
+        "source",
+        "track",
+        "map",
+        "area",
+        "input",
+        "select",
+        "option",
+        "textarea",
+        "button",
+        "dialog",
+        "link",
+        "meta",
+        "base",
+        "head",
+        "title",
+        "param",
+        "portal",
+        "datalist",
+        "output",
+        "progress",
+        "meter",
     }
 )
 # Removed unless they hold most of the page's paragraph text.
@@ -33,16 +68,40 @@ CHROME_TAGS = frozenset({"nav", "aside", "footer", "header", "form", "menu"})
 TOKEN_ATTRS = ("class", "id", "data-testid", "data-component", "data-module")
 # ARIA landmark and widget roles that are never article text.
 CHROME_ROLES = frozenset(
-    {"navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "search",
-     "menu", "menubar", "toolbar", "tooltip"}
+    {
+        "navigation",
+        "banner",
+        "contentinfo",
+        "complementary",
+        "dialog",
+        "alertdialog",
+        "search",
+        "menu",
+        "menubar",
+        "toolbar",
+        "tooltip",
+    }
 )
 # Class tokens whose elements are removed even when they hold much of the page's text.
 NEVER_PROTECT = frozenset({"comment", "comments", "disqus", "respond", "reply", "replies"})
 # Tokens that also turn up in the ids of article parts ("after-dfp-ad-mid1"): an element
 # matched only by these is kept when it holds prose, which an ad slot never does.
 WEAK_TOKENS = frozenset(
-    {"ad", "ads", "dfp", "gpt", "advert", "adverts", "advertisement", "advertising", "adslot",
-     "ad-slot", "banner-ad", "promo", "sponsor"}
+    {
+        "ad",
+        "ads",
+        "dfp",
+        "gpt",
+        "advert",
+        "adverts",
+        "advertisement",
+        "advertising",
+        "adslot",
+        "ad-slot",
+        "banner-ad",
+        "promo",
+        "sponsor",
+    }
 )
 PROSE = 200  # characters of non-link text
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -121,7 +180,8 @@ def clean(
                 el.unwrap()
             continue
         big = _own_text(stats, el) >= guard
-        if name in CHROME_TAGS and not big and el.parent.name not in ("blockquote", "figure"):
+        in_quote = el.parent is not None and el.parent.name in ("blockquote", "figure")
+        if name in CHROME_TAGS and not big and not in_quote:
             doom(el)
             continue
         if not el.attrs or id(el) in enclosing:

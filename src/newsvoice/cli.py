@@ -53,7 +53,7 @@ def _main(
         ),
     ] = False,
 ) -> None:
-    global _debug  # noqa: PLW0603 - one process, one flag
+    global _debug
     _debug = debug
 
 
@@ -98,9 +98,7 @@ def extract(
     """Extract the article from each SRC and print it (text, --json or --markdown)."""
     if as_json and as_markdown:
         raise ConfigError("--json and --markdown cannot be used together")
-    options = Options(
-        allow_private=allow_private, encoding=encoding, rules=load_rules(rules or ())
-    )
+    options = Options(allow_private=allow_private, encoding=encoding, rules=load_rules(rules or ()))
     failures: list[NewsvoiceError] = []
     printed = 0
     for outcome in load_many(sources, options):

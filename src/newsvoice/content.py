@@ -18,30 +18,110 @@ PARAGRAPH_TAGS = frozenset({"p", "pre", "td", "blockquote", "dd"})
 DIV_LIKE = frozenset({"div", "section", "article", "main", "span", "font", "center", "li"})
 POSITIVE = frozenset(
     {
-        "article", "articlebody", "article-body", "article-content", "article-text", "body",
-        "content", "entry", "entry-content", "hentry", "main", "post", "post-content",
-        "post-body", "post-entry", "story", "story-body", "story-content", "text", "blog",
-        "body-text", "rich-text", "richtext", "td-post-content", "page-content", "prose",
-        "article-main", "field-body", "news-content", "main-content", "content-body",
+        "article",
+        "articlebody",
+        "article-body",
+        "article-content",
+        "article-text",
+        "body",
+        "content",
+        "entry",
+        "entry-content",
+        "hentry",
+        "main",
+        "post",
+        "post-content",
+        "post-body",
+        "post-entry",
+        "story",
+        "story-body",
+        "story-content",
+        "text",
+        "blog",
+        "body-text",
+        "rich-text",
+        "richtext",
+        "td-post-content",
+        "page-content",
+        "prose",
+        "article-main",
+        "field-body",
+        "news-content",
+        "main-content",
+        "content-body",
     }
 )
 NEGATIVE = frozenset(
     {
-        "comment", "comments", "meta", "footer", "footnote", "foot", "sidebar", "widget",
-        "related", "share", "social", "sponsor", "promo", "banner", "masthead", "tags",
-        "tool", "tools", "contact", "shopping", "media", "caption", "byline", "author",
-        "subscribe", "newsletter", "ad", "ads", "nav", "menu", "links", "list", "teaser",
-        "card", "cards", "feed", "header", "breadcrumb", "hidden", "modal", "popup",
+        "comment",
+        "comments",
+        "meta",
+        "footer",
+        "footnote",
+        "foot",
+        "sidebar",
+        "widget",
+        "related",
+        "share",
+        "social",
+        "sponsor",
+        "promo",
+        "banner",
+        "masthead",
+        "tags",
+        "tool",
+        "tools",
+        "contact",
+        "shopping",
+        "media",
+        "caption",
+        "byline",
+        "author",
+        "subscribe",
+        "newsletter",
+        "ad",
+        "ads",
+        "nav",
+        "menu",
+        "links",
+        "list",
+        "teaser",
+        "card",
+        "cards",
+        "feed",
+        "header",
+        "breadcrumb",
+        "hidden",
+        "modal",
+        "popup",
     }
 )
 STRONG_POSITIVE = frozenset(
     {"articlebody", "article-body", "entry-content", "post-content", "story-body"}
 )
 TAG_BASE = {
-    "div": 5.0, "article": 8.0, "main": 5.0, "section": 2.0, "pre": 3.0, "td": 3.0,
-    "blockquote": 3.0, "form": -3.0, "ol": -3.0, "ul": -3.0, "dl": -3.0, "dd": -3.0,
-    "dt": -3.0, "li": -3.0, "address": -3.0, "th": -5.0, "h1": -5.0, "h2": -5.0, "h3": -5.0,
-    "h4": -5.0, "h5": -5.0, "h6": -5.0,
+    "div": 5.0,
+    "article": 8.0,
+    "main": 5.0,
+    "section": 2.0,
+    "pre": 3.0,
+    "td": 3.0,
+    "blockquote": 3.0,
+    "form": -3.0,
+    "ol": -3.0,
+    "ul": -3.0,
+    "dl": -3.0,
+    "dd": -3.0,
+    "dt": -3.0,
+    "li": -3.0,
+    "address": -3.0,
+    "th": -5.0,
+    "h1": -5.0,
+    "h2": -5.0,
+    "h3": -5.0,
+    "h4": -5.0,
+    "h5": -5.0,
+    "h6": -5.0,
 }
 MIN_PARAGRAPH = 25
 
@@ -143,27 +223,25 @@ def _promote(nodes: dict[int, Tag], final: dict[int, float], root: Tag) -> Tag:
                 break
     elif len(rivals) >= 2:
         rival_ids = {id(r) for r in rivals}
-        ancestor = top.parent
-        while isinstance(ancestor, Tag) and ancestor is not root:
-            inside = sum(1 for r in ancestor.find_all(True) if id(r) in rival_ids)
-            if inside >= 2:
+        for ancestor in top.parents:
+            if ancestor is root:
+                break
+            if sum(1 for r in ancestor.find_all(True) if id(r) in rival_ids) >= 2:
                 top = ancestor
                 break
-            ancestor = ancestor.parent
     # walk up while the parent scores better (Readability's rule)
     last = final.get(id(top), 0.0)
-    parent = top.parent
-    while isinstance(parent, Tag) and parent is not root and parent.name != "body":
+    for parent in list(top.parents):
+        if parent is root or parent.name == "body":
+            break
         score = final.get(id(parent))
         if score is None:
-            parent = parent.parent
             continue
         if score < last / 3:
             break
         if score > last:
             top = parent
             last = score
-        parent = parent.parent
     # an only child says nothing its parent doesn't
     while (
         isinstance(top.parent, Tag)

@@ -24,8 +24,8 @@ from .model import (
     Heading,
     Image,
     ListBlock,
-    PaywallState,
     Paragraph,
+    PaywallState,
     Provenance,
     article_id,
     block_text,
@@ -87,9 +87,13 @@ def extract_article(
         )
     lead, blocks = _lead_figure(blocks, figures, meta)
     standfirst = meta.standfirst or _description_as_standfirst(meta.description, blocks)
-    if blocks and standfirst and isinstance(blocks[0], Paragraph):
-        if squash(block_text(blocks[0])) == standfirst:
-            blocks = blocks[1:]
+    if (
+        blocks
+        and standfirst
+        and isinstance(blocks[0], Paragraph)
+        and squash(block_text(blocks[0])) == standfirst
+    ):
+        blocks = blocks[1:]
     body_text = "\n\n".join(block_text(b) for b in blocks)
     paywall = _paywall_state(
         meta, paywalled_part_present, page_chrome.paywall_elements + chrome_hits, body_text
@@ -97,8 +101,12 @@ def extract_article(
     headline = meta.headline or _fallback_headline(blocks, meta)
     canonical = meta.url
     return Article(
-        id=article_id(canonical, meta.site_name, headline,
-                      meta.published.isoformat() if meta.published else ""),
+        id=article_id(
+            canonical,
+            meta.site_name,
+            headline,
+            meta.published.isoformat() if meta.published else "",
+        ),
         headline=headline,
         standfirst=standfirst,
         byline=meta.byline,
@@ -191,16 +199,21 @@ def _filter(blocks: list[Block], rules: Rules, meta: PageMeta) -> tuple[list[Blo
                 continue
         if isinstance(block, Heading) and text.casefold() == headline:
             continue
-        if isinstance(block, Paragraph) and len(text) < SHORT_BLOCK:
-            if link_chars(block.inlines) / max(1, len(text)) >= 0.6:
-                continue
+        if (
+            isinstance(block, Paragraph)
+            and len(text) < SHORT_BLOCK
+            and link_chars(block.inlines) / max(1, len(text)) >= 0.6
+        ):
+            continue
         if isinstance(block, ListBlock):
             links = sum(link_chars(item.inlines) for item in block.items)
             if links / max(1, len(text)) >= 0.7:
                 continue
         kept.append(block)
-    while kept and isinstance(kept[-1], Heading | Figure) and not (
-        isinstance(kept[-1], Figure) and kept[-1].image is not None
+    while (
+        kept
+        and isinstance(kept[-1], Heading | Figure)
+        and not (isinstance(kept[-1], Figure) and kept[-1].image is not None)
     ):
         kept.pop()
     return kept, paywall_hits
@@ -232,8 +245,10 @@ def _is_page_furniture(text: str, position: int, byline: str) -> bool:
     if len(text) < 120 and _CREDIT_LINE.match(text):
         return True
     words = text.split()
-    return len(words) <= 2 and len(text) < 25 and not text.endswith(
-        (".", "!", "?", ":", "”", '"', "»", "。", "！", "？", "」")
+    return (
+        len(words) <= 2
+        and len(text) < 25
+        and not text.endswith((".", "!", "?", ":", "”", '"', "»", "。", "！", "？", "」"))
     )
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .model import Article
+if TYPE_CHECKING:
+    from .model import Article
 
 
 def as_json(article: Article) -> dict[str, Any]:
@@ -40,8 +41,9 @@ def as_plain(article: Article) -> str:
     lead = article.lead_figure
     if lead is not None and (lead.caption or lead.credit):
         parts.append(
-            "[Picture: " + " ".join(p for p in (lead.caption, f"({lead.credit})" if lead.credit
-                                                 else "") if p) + "]"
+            "[Picture: "
+            + " ".join(p for p in (lead.caption, f"({lead.credit})" if lead.credit else "") if p)
+            + "]"
         )
     parts.append(article.text)
     return "\n\n".join(parts) + "\n"

@@ -17,18 +17,19 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("hi", re.compile("[\u0900-\u097f]")),
     ("ru", re.compile("[\u0400-\u04ff]")),
 )
-_STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and of to in is that for it was with on as are this by".split()),
-    "de": frozenset("der die und das ist nicht mit den von sich ein eine auch auf für".split()),
-    "fr": frozenset("le la les et des est une dans que pour pas sur qui du au".split()),
-    "es": frozenset("el la los las del que y en por con para una es se lo".split()),
-    "pt": frozenset("o a os as do da dos das que e em para com um uma não".split()),
-    "it": frozenset("il la che di e per un una sono del della non gli con le".split()),
-    "nl": frozenset("de het een en van is dat niet op te zijn met voor ook".split()),
-    "sv": frozenset("och att det som en på är för med av inte den till har".split()),
-    "pl": frozenset("i w na nie z się to że jest do o jak ale po".split()),
-    "tr": frozenset("ve bir bu da de için ile olarak çok daha gibi ama".split()),
+_FUNCTION_WORDS = {
+    "en": "the and of to in is that for it was with on as are this by",
+    "de": "der die und das ist nicht mit den von sich ein eine auch auf für",
+    "fr": "le la les et des est une dans que pour pas sur qui du au",
+    "es": "el la los las del que y en por con para una es se lo",
+    "pt": "o a os as do da dos das que e em para com um uma não",
+    "it": "il la che di e per un una sono del della non gli con le",
+    "nl": "de het een en van is dat niet op te zijn met voor ook",
+    "sv": "och att det som en på är för med av inte den till har",
+    "pl": "i w na nie z się to że jest do o jak ale po",
+    "tr": "ve bir bu da de için ile olarak çok daha gibi ama",
 }
+_STOPWORDS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -48,8 +49,6 @@ def guess_language(text: str) -> str:
     total = sum(words.values())
     if total < 8:
         return "und"
-    scores = {
-        lang: sum(words[w] for w in stop) / total for lang, stop in _STOPWORDS.items()
-    }
+    scores = {lang: sum(words[w] for w in stop) / total for lang, stop in _STOPWORDS.items()}
     best = max(scores, key=scores.__getitem__)
     return best if scores[best] >= 0.08 else "und"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .decode import decode_bytes, gunzip_capped, binary_kind
+from .decode import binary_kind, decode_bytes, gunzip_capped
 from .errors import InputError, InputTooLarge, NewsvoiceError, NotHTML
 from .extract import extract_article
 from .fetch import fetch
@@ -17,6 +17,9 @@ from .limits import DEFAULT_LIMITS, Limits
 from .model import Article, Provenance
 from .plaintext import extract_text
 from .rules import Rules, default_rules
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
 
 SOURCE_SUFFIXES = (".html", ".htm", ".txt")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
@@ -58,7 +61,9 @@ def expand(sources: Sequence[str]) -> list[str]:
     for src in sources:
         if src != "-" and not is_url(src) and Path(src).is_dir():
             files = sorted(
-                p for p in Path(src).iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
+                p
+                for p in Path(src).iterdir()
+                if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
             )
             if not files:
                 raise InputError(f"directory {src} has no .html, .htm or .txt files")

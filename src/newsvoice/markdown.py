@@ -4,7 +4,7 @@ or link syntax from the source can reach the output."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from .model import (
     Article,
@@ -24,6 +24,9 @@ from .model import (
     Table,
     Text,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>{}()#!|~])")
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(\s)")

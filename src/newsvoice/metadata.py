@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from .dates import parse_date
 from .clean import is_hidden
+from .dates import parse_date
 from .rules import class_tokens
 from .text import squash, tidy
-from .tree import Page
 from .urls import clean_url
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from datetime import datetime
+
+    from .tree import Page
 
 ARTICLE_TYPES = frozenset(
     {
@@ -154,16 +157,35 @@ def read_metadata(page: Page, base_url: str | None) -> PageMeta:
 
     meta.published = (
         parse_date(ld.get("datePublished"))
-        or _first_date(tags, "article:published_time", "og:published_time", "pubdate",
-                       "publishdate", "publish-date", "date", "dc.date", "dc.date.issued",
-                       "dcterms.created", "sailthru.date", "parsely-pub-date",
-                       "citation_publication_date", "datepublished")
+        or _first_date(
+            tags,
+            "article:published_time",
+            "og:published_time",
+            "pubdate",
+            "publishdate",
+            "publish-date",
+            "date",
+            "dc.date",
+            "dc.date.issued",
+            "dcterms.created",
+            "sailthru.date",
+            "parsely-pub-date",
+            "citation_publication_date",
+            "datepublished",
+        )
         or _time_element(found, ("datepublished", "published", "pubdate"))
     )
     meta.modified = (
         parse_date(ld.get("dateModified"))
-        or _first_date(tags, "article:modified_time", "og:updated_time", "dcterms.modified",
-                       "lastmod", "last-modified", "datemodified")
+        or _first_date(
+            tags,
+            "article:modified_time",
+            "og:updated_time",
+            "dcterms.modified",
+            "lastmod",
+            "last-modified",
+            "datemodified",
+        )
         or _time_element(found, ("datemodified", "updated", "modified"))
     )
     section = ld.get("articleSection")
@@ -178,8 +200,9 @@ def read_metadata(page: Page, base_url: str | None) -> PageMeta:
     meta.language = _language(found.html, tags, ld)
 
     image = _image(ld.get("image"))
-    meta.image_url = _abs(image.get("url") or tags.get("og:image") or tags.get("twitter:image"),
-                          base_url)
+    meta.image_url = _abs(
+        image.get("url") or tags.get("og:image") or tags.get("twitter:image"), base_url
+    )
     meta.image_alt = squash(tags.get("og:image:alt", "") or tags.get("twitter:image:alt", ""))
     meta.image_caption = squash(image.get("caption", ""))
     meta.image_credit = squash(image.get("credit", ""))
@@ -298,8 +321,10 @@ def _resolved(obj: dict[str, Any], graph: list[dict[str, Any]]) -> dict[str, Any
             return {**by_id.get(value.get("@id"), {}), **value}
         return value
 
-    return {key: look(value) if key in ("image", "publisher", "author") else value
-            for key, value in obj.items()}
+    return {
+        key: look(value) if key in ("image", "publisher", "author") else value
+        for key, value in obj.items()
+    }
 
 
 def _types(obj: dict[str, Any]) -> set[str]:
@@ -309,9 +334,9 @@ def _types(obj: dict[str, Any]) -> set[str]:
 def _json_ld_article(objects: list[dict[str, Any]]) -> dict[str, Any]:
     best: dict[str, Any] = {}
     for obj in objects:
-        if _types(obj) & ARTICLE_TYPES and (obj.get("headline") or obj.get("articleBody")):
-            if not best or (not best.get("headline") and obj.get("headline")):
-                best = obj
+        is_article = _types(obj) & ARTICLE_TYPES and (obj.get("headline") or obj.get("articleBody"))
+        if is_article and (not best or (not best.get("headline") and obj.get("headline"))):
+            best = obj
     return best
 
 
@@ -391,8 +416,15 @@ def _authors(value: Any) -> list[str]:
 
 
 def _meta_authors(tags: dict[str, str]) -> list[str]:
-    for key in ("author", "article:author", "dc.creator", "byl", "sailthru.author",
-                "parsely-author", "citation_author"):
+    for key in (
+        "author",
+        "article:author",
+        "dc.creator",
+        "byl",
+        "sailthru.author",
+        "parsely-author",
+        "citation_author",
+    ):
         value = tags.get(key, "")
         if value and not value.startswith(("http://", "https://")):
             return split_byline(value)
@@ -456,20 +488,17 @@ def _tokens(tag: Tag) -> set[str]:
 
 def _following(h1: Tag, limit: int = 120) -> Iterator[Tag]:
     """Elements after the headline, in document order, within its header region."""
-    count = 0
-    for el in h1.find_all_next(True):
-        count += 1
-        if count > limit:
-            return
-        yield el
+    yield from h1.find_all_next(True, limit=limit)
 
 
 def _find_dek(h1: Tag) -> Tag | None:
     for el in _following(h1):
-        if el.name in ("p", "h2", "h3") and len(squash(el.get_text(" "))) > 250:
-            # reached running text before any dek
-            if not (_tokens(el) & _DEK_TOKENS):
-                return None
+        if (
+            el.name in ("p", "h2", "h3")
+            and len(squash(el.get_text(" "))) > 250
+            and not (_tokens(el) & _DEK_TOKENS)
+        ):
+            return None  # reached running text before any dek
         if el.name in ("script", "style", "nav", "figure", "figcaption", "img"):
             continue
         tokens = _tokens(el)
@@ -587,8 +616,12 @@ def _language(html: Tag | None, tags: dict[str, str], ld: dict[str, Any]) -> str
     candidates: list[Any] = []
     if isinstance(html, Tag):
         candidates += [html.get("lang"), html.get("xml:lang")]
-    candidates += [tags.get("content-language"), tags.get("og:locale"), tags.get("language"),
-                   _first_str(ld.get("inLanguage"))]
+    candidates += [
+        tags.get("content-language"),
+        tags.get("og:locale"),
+        tags.get("language"),
+        _first_str(ld.get("inLanguage")),
+    ]
     for candidate in candidates:
         if isinstance(candidate, str):
             lang = normalise_language(candidate)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import InputError
 from .text import squash, word_count
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping
 
 SCHEMA_VERSION = 1
 # Namespace for ids of articles that have no canonical URL.
@@ -458,9 +460,3 @@ def _block_in(data: Mapping[str, Any]) -> Block:
     if kind == "pre":
         return Preformatted(data["text"])
     raise ValueError(f"unknown block type {kind!r}")
-
-
-def paywall_state(value: str) -> PaywallState:
-    if value not in PAYWALL_STATES:
-        raise ValueError(f"unknown paywall state {value!r}")
-    return cast(PaywallState, value)

@@ -146,4 +146,3 @@ def _had_chrome(text: str, rules: Rules) -> bool:
         for line in text.splitlines()
         if 0 < len(line) < 300
     )
-

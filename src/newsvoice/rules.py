@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
 
 SECTIONS = ("paywall", "boilerplate")
 KEYS = ("classes", "text", "selectors")
@@ -48,7 +51,7 @@ def class_tokens(value: str) -> list[str]:
     may name ``ad-slot`` as well as ``ad``.
     """
     words = [w for w in _TOKEN_SPLIT.split(_CAMEL.sub("-", value).lower()) if w]
-    pairs = [f"{a}-{b}" for a, b in zip(words, words[1:], strict=False)]
+    pairs = [f"{a}-{b}" for a, b in itertools.pairwise(words)]
     return [value.lower(), *words, *pairs]
 
 

@@ -8,8 +8,10 @@ main-content detection decide by.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeGuard
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString
 
 from .errors import NoContentFound, TooComplex
 from .limits import DEFAULT_LIMITS, Limits
@@ -17,11 +19,54 @@ from .limits import DEFAULT_LIMITS, Limits
 # Elements that start a new block of text; everything else is inline.
 BLOCK_TAGS = frozenset(
     {
-        "address", "article", "aside", "blockquote", "body", "center", "dd", "details",
-        "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
-        "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main",
-        "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td",
-        "tfoot", "th", "thead", "tr", "ul", "caption", "html", "noscript", "picture",
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "caption",
+        "html",
+        "noscript",
+        "picture",
     }
 )
 
@@ -62,7 +107,7 @@ def parse_html(html: str, limits: Limits = DEFAULT_LIMITS) -> Page:
     return Page(soup, elements)
 
 
-def is_text(node: object) -> bool:
+def is_text(node: object) -> TypeGuard[NavigableString]:
     """A plain text node (not a comment, CDATA, doctype or processing instruction)."""
     return type(node) is NavigableString
 
