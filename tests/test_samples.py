@@ -45,7 +45,9 @@ def test_wordpress_local_news() -> None:
     assert block_text(table).splitlines()[-1] == "Total | 46.3 | 48.6 | +5.0%"
     assert table.caption.startswith("Net revenue budget by service area")
     (figure,) = [b for b in a.blocks if isinstance(b, Figure)]
-    assert figure.caption == "Charges at the Quayside car park will rise from 1 April under the plans."
+    assert figure.caption == (
+        "Charges at the Quayside car park will rise from 1 April under the plans."
+    )
     assert figure.credit == "Tom Ellery"
     paragraphs = [block_text(b) for b in a.blocks if isinstance(b, Paragraph)]
     assert paragraphs[0].startswith("Harbourton Council has approved a budget")
@@ -75,6 +77,13 @@ def test_react_news_app() -> None:
     paragraphs = [block_text(b) for b in a.blocks if isinstance(b, Paragraph)]
     assert paragraphs[0].startswith("On the hottest afternoons of the year")
     assert paragraphs[-1].startswith("“A city can’t move a neighborhood,” Dr. Rao said.")
-    for chrome in ("Read more", "Advertisement", "Most read", "min read", "is a climate reporter",
-                   "Accept all", "Why city streets stay hot after dark"):
+    for chrome in (
+        "Read more",
+        "Advertisement",
+        "Most read",
+        "min read",
+        "is a climate reporter",
+        "Accept all",
+        "Why city streets stay hot after dark",
+    ):
         assert chrome not in a.text

@@ -68,17 +68,33 @@ def test_no_paywall_chrome_in_any_output(name: str, fmt: str | None) -> None:
 @pytest.mark.parametrize("name", SEED_SOURCES)
 def test_json_contract(name: str) -> None:
     data = json.loads(_cli(str(SAMPLES / name), "--json"))
-    for key in ("id", "headline", "standfirst", "byline", "authors", "published", "modified",
-                "language", "site_name", "url", "lead_figure", "paywall", "blocks", "text",
-                "word_count", "provenance"):
+    for key in (
+        "id",
+        "headline",
+        "standfirst",
+        "byline",
+        "authors",
+        "published",
+        "modified",
+        "language",
+        "site_name",
+        "url",
+        "lead_figure",
+        "paywall",
+        "blocks",
+        "text",
+        "word_count",
+        "provenance",
+    ):
         assert key in data
     assert data["text"].count("\n\n") == 13
     assert STANDFIRST not in data["text"]
     assert CAPTION not in data["text"]
     assert "Jacquelyn Martin" not in data["text"]
-    assert data["provenance"]["sha256"] == __import__("hashlib").sha256(
-        (SAMPLES / name).read_bytes()
-    ).hexdigest()
+    assert (
+        data["provenance"]["sha256"]
+        == __import__("hashlib").sha256((SAMPLES / name).read_bytes()).hexdigest()
+    )
 
 
 def test_text_and_html_agree_on_the_body() -> None:
