@@ -12,9 +12,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import soupsieve
-
-from .errors import ConfigError
 from .rules import Rules, class_tokens
 
 if TYPE_CHECKING:
@@ -201,12 +198,7 @@ def clean(
             if matched <= WEAK_TOKENS and _own_text(stats, el) >= PROSE:
                 continue
             doom(el)
-    selected: list[Tag] = []
-    for selector in rules.selectors:
-        try:
-            selected.extend(soup.select(selector))
-        except soupsieve.SelectorSyntaxError as exc:
-            raise ConfigError(f"rules: bad CSS selector {selector!r}: {exc}") from exc
+    selected: list[Tag] = [el for selector in rules.selectors for el in selector.select(soup)]
     for el in doomed:
         el.decompose()
         report.removed += 1

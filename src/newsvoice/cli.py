@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+from pathlib import Path  # noqa: TC003 - Typer reads the annotations at run time
 from typing import Annotated
 
 import typer
 from typer.exceptions import TyperException
 
 from . import __version__
+from .decode import check_encoding
 from .errors import ConfigError, ExitStatus, NewsvoiceError
 from .formats import as_plain, json_line
-from .load import Options, load_many
+from .load import Options, is_directory, load_many
 from .markdown import article_md
 from .rules import load_rules
 
@@ -98,13 +99,16 @@ def extract(
     """Extract the article from each SRC and print it (text, --json or --markdown)."""
     if as_json and as_markdown:
         raise ConfigError("--json and --markdown cannot be used together")
+    if encoding is not None:
+        check_encoding(encoding)
     options = Options(allow_private=allow_private, encoding=encoding, rules=load_rules(rules or ()))
+    many = len(sources) > 1 or is_directory(sources[0])
     failures: list[NewsvoiceError] = []
     printed = 0
     for outcome in load_many(sources, options):
         if outcome.error is not None:
             failures.append(outcome.error)
-            if len(sources) > 1 or Path(sources[0]).is_dir():
+            if many:
                 _error(f"{outcome.source}: {outcome.error}")
             continue
         article = outcome.article
@@ -119,7 +123,7 @@ def extract(
         printed += 1
     sys.stdout.flush()
     if failures:
-        if printed == 0 and len(failures) == 1:
+        if not many:
             raise failures[0]
         raise typer.Exit(ExitStatus.PARTIAL if printed else failures[0].exit_code)
 

@@ -304,7 +304,7 @@ class CappedInflater:
             self._size += len(chunk)
             if self._size > self._limit:
                 raise InputTooLarge(
-                    f"{self._what} is larger than {self._limit} bytes after decompression",
+                    f"{self._what} is larger than the {self._limit:,}-byte limit when decompressed",
                     hint="check that this is an article, not a download or an archive",
                 )
             out.append(chunk)
@@ -312,9 +312,9 @@ class CappedInflater:
         return b"".join(out)
 
 
-def gunzip_capped(raw: bytes, limit: int) -> bytes:
+def gunzip_capped(raw: bytes, limit: int, *, what: str = "input") -> bytes:
     """Decompress gzip data (``.gz`` files); raises InputTooLarge past ``limit`` bytes."""
-    inflater = CappedInflater(limit)
+    inflater = CappedInflater(limit, what=what)
     data = inflater.feed(raw)
     inflater.finish()
     return data
@@ -351,13 +351,18 @@ def _strict(raw: bytes, found: tuple[str, str], source: str, skip: int = 0) -> D
     return Decoded(text, name, source, guessed=False)
 
 
-def _given(raw: bytes, label: str) -> Decoded:
+def check_encoding(label: str) -> tuple[str, str]:
+    """``(canonical name, codec)`` for a user's ``--encoding``; ConfigError if unknown."""
     found = _any_text_codec(label)
     if found is None:
         raise ConfigError(
             f"unknown encoding {label!r}", hint="use a name such as utf-8, windows-1252 or big5"
         )
-    name, codec = found
+    return found
+
+
+def _given(raw: bytes, label: str) -> Decoded:
+    name, codec = check_encoding(label)
     bom = _bom(raw)
     if bom and bom[0].split("-")[:2] == name.split("-")[:2]:
         name = codec = bom[0]  # "utf-16" given, the BOM tells which byte order

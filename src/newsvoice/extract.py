@@ -6,7 +6,6 @@ import hashlib
 import re
 from dataclasses import replace
 
-import soupsieve
 from bs4 import BeautifulSoup, Tag
 
 from .blocks import BlockBuilder, figure_from, link_chars
@@ -31,7 +30,7 @@ from .model import (
     block_text,
     inline_text,
 )
-from .rules import Rules, default_rules
+from .rules import Rules, compile_selector, default_rules
 from .text import squash, word_count
 from .tree import measure, parse_html
 
@@ -272,8 +271,8 @@ def _paywalled_part_present(meta: PageMeta, soup: BeautifulSoup) -> bool:
     """Does the page hold the text of the part its publisher marks as paywalled?"""
     for selector in meta.paywalled_selectors:
         try:
-            parts = soup.select(selector, limit=5)
-        except soupsieve.SelectorSyntaxError:
+            parts = compile_selector(selector).select(soup, limit=5)
+        except ValueError:
             continue  # a publisher's bad selector is not the user's error
         if any(len(p.get_text(strip=True)) > 200 for p in parts):
             return True

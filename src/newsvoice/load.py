@@ -55,22 +55,27 @@ def is_url(src: str) -> bool:
     return src.lower().startswith(("http://", "https://"))
 
 
-def expand(sources: Sequence[str]) -> list[str]:
-    """Sources in order, each directory replaced by its article files sorted by name."""
-    expanded: list[str] = []
-    for src in sources:
-        if src != "-" and not is_url(src) and Path(src).is_dir():
-            files = sorted(
-                p
-                for p in Path(src).iterdir()
-                if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
-            )
-            if not files:
-                raise InputError(f"directory {src} has no .html, .htm or .txt files")
-            expanded.extend(str(p) for p in files)
-        else:
-            expanded.append(src)
-    return expanded
+def is_directory(src: str) -> bool:
+    """Is SRC a directory on disk? False for stdin, URLs and names the OS rejects."""
+    if src == "-" or is_url(src):
+        return False
+    try:
+        return Path(src).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def directory_files(src: str) -> list[str]:
+    """The article files directly in a directory, sorted by name."""
+    try:
+        files = sorted(
+            p for p in Path(src).iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
+        )
+    except OSError as exc:
+        raise InputError(f"cannot read directory {src}: {exc.strerror or exc}") from exc
+    if not files:
+        raise InputError(f"directory {src} has no .html, .htm or .txt files")
+    return [str(p) for p in files]
 
 
 def read(src: str, options: Options = Options()) -> Raw:
@@ -79,7 +84,7 @@ def read(src: str, options: Options = Options()) -> Raw:
     if src == "-":
         data = sys.stdin.buffer.read(limits.max_input_bytes + 1)
         _check_size("standard input", len(data), limits)
-        return Raw("-", _maybe_gunzip(data, "-", limits))
+        return Raw("-", _maybe_gunzip(data, "standard input", limits))
     if is_url(src):
         got = fetch(src, allow_private=options.allow_private, limits=limits)
         return Raw(src, got.content, got.final_url, got.media_type, got.charset)
@@ -107,7 +112,7 @@ def _check_size(name: str, size: int, limits: Limits) -> None:
 
 def _maybe_gunzip(data: bytes, name: str, limits: Limits) -> bytes:
     if data[:2] == b"\x1f\x8b":
-        return gunzip_capped(data, limits.max_input_bytes)
+        return gunzip_capped(data, limits.max_input_bytes, what=name)
     return data
 
 
@@ -161,9 +166,16 @@ class Outcome:
 
 
 def load_many(sources: Sequence[str], options: Options = Options()) -> Iterator[Outcome]:
-    """Every source in input order (directories expanded); errors are reported, not raised."""
-    for src in expand(sources):
+    """Every source in input order, directories expanded to their files; each failure is an
+    Outcome with its error, and the other sources go on."""
+    for src in sources:
         try:
-            yield Outcome(src, article=load(src, options))
+            files = directory_files(src) if is_directory(src) else [src]
         except NewsvoiceError as exc:
             yield Outcome(src, error=exc)
+            continue
+        for file in files:
+            try:
+                yield Outcome(file, article=load(file, options))
+            except NewsvoiceError as exc:
+                yield Outcome(file, error=exc)

@@ -28,13 +28,33 @@ from .model import (
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>{}()#!|~])")
-_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(\s)")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>{}()#!|~&])")
+_LINE_START_MARK = re.compile(r"^([ \t]*)([-+=])", re.MULTILINE)  # lists, rules, setext lines
+_LINE_START_NUMBER = re.compile(r"^([ \t]*\d+)([.)])(?=\s|$)", re.MULTILINE)  # ordered lists
+_BACKTICKS = re.compile(r"`+")
 
 
 def escape(text: str) -> str:
+    """Backslash-escape every character that could start Markdown or HTML syntax."""
     text = _SPECIAL.sub(r"\\\1", text)
-    return _LINE_START.sub(r"\1\\\2\3", text)
+    text = _LINE_START_MARK.sub(r"\1\\\2", text)
+    return _LINE_START_NUMBER.sub(r"\1\\\2", text)
+
+
+def _fence_for(text: str, minimum: int) -> str:
+    """A run of backticks longer than any run inside ``text``."""
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    return "`" * max(minimum, longest + 1)
+
+
+def _wrapped(marker: str, inner: str) -> str:
+    """``*inner*`` with the spaces at its edges moved outside, where they belong."""
+    core = inner.strip()
+    if not core:
+        return inner
+    lead = inner[: len(inner) - len(inner.lstrip())]
+    trail = inner[len(inner.rstrip()) :]
+    return f"{lead}{marker}{core}{marker}{trail}"
 
 
 def _url(url: str) -> str:
@@ -47,16 +67,17 @@ def inlines_md(nodes: Iterable[Inline]) -> str:
         if isinstance(node, Text):
             out.append(escape(node.text))
         elif isinstance(node, Code):
-            fence = "``" if "`" in node.text else "`"
-            out.append(f"{fence}{node.text.replace(fence, ' ')}{fence}")
+            fence = _fence_for(node.text, 1)
+            pad = " " if node.text.startswith("`") or node.text.endswith("`") else ""
+            out.append(f"{fence}{pad}{node.text}{pad}{fence}")
         elif isinstance(node, LineBreak):
             out.append("\\\n")
         elif isinstance(node, Link):
             out.append(f"[{inlines_md(node.children)}](<{_url(node.href)}>)")
         elif isinstance(node, Emphasis):
-            out.append(f"*{inlines_md(node.children)}*")
+            out.append(_wrapped("*", inlines_md(node.children)))
         elif isinstance(node, Strong):
-            out.append(f"**{inlines_md(node.children)}**")
+            out.append(_wrapped("**", inlines_md(node.children)))
     return "".join(out)
 
 
@@ -93,7 +114,7 @@ def block_md(block: Block) -> str:
     if isinstance(block, Table):
         return _table_md(block)
     if isinstance(block, Preformatted):
-        fence = "~~~~" if "```" in block.text else "```"
+        fence = _fence_for(block.text, 3)
         return f"{fence}\n{block.text}\n{fence}"
     return "\n\n".join(_figure_md(block))
 

@@ -283,7 +283,7 @@ class Article:
                     extractor_version=prov.get("extractor_version", ""),
                 ),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise InputError(f"not a newsvoice article document: {exc}") from exc
 
 
@@ -357,7 +357,7 @@ def _image_in(data: Mapping[str, Any]) -> Image:
     raw = data.get("data")
     return Image(
         url=data.get("url"),
-        data=base64.b64decode(raw) if raw is not None else None,
+        data=base64.b64decode(raw, validate=True) if raw is not None else None,
         media_type=data.get("media_type"),
         width=data.get("width"),
         height=data.get("height"),

@@ -59,6 +59,18 @@ def _is_credit(line: str) -> bool:
     )
 
 
+def _picture(lines: list[str]) -> Figure | None:
+    """A credit line and a caption line, in either order: the lead picture."""
+    if len(lines) != 2:
+        return None
+    one, two = lines
+    if _is_credit(one) and not _is_credit(two):
+        return Figure(image=None, caption=two, credit=one)
+    if _is_credit(two) and not _is_credit(one):
+        return Figure(image=None, caption=one, credit=two)
+    return None
+
+
 def _sentences(text: str) -> int:
     return len(_SENTENCE_END.findall(text + " "))
 
@@ -92,21 +104,15 @@ def extract_text(
         byline = paragraphs.pop(0)[0]
 
     standfirst = ""
-    if len(paragraphs) > 1:
+    if len(paragraphs) > 1 and _picture(paragraphs[0]) is None:
         candidate = " ".join(paragraphs[0])
         if len(candidate) <= STANDFIRST_MAX and _sentences(candidate) <= 3:
             standfirst = candidate
             paragraphs.pop(0)
 
-    lead = None
-    if paragraphs and len(paragraphs[0]) == 2:
-        one, two = paragraphs[0]
-        if _is_credit(one) and not _is_credit(two):
-            lead = Figure(image=None, caption=two, credit=one)
-        elif _is_credit(two) and not _is_credit(one):
-            lead = Figure(image=None, caption=one, credit=two)
-        if lead is not None:
-            paragraphs.pop(0)
+    lead = _picture(paragraphs[0]) if paragraphs else None
+    if lead is not None:
+        paragraphs.pop(0)
 
     if not byline and paragraphs and len(paragraphs[0]) == 1 and _BYLINE.match(paragraphs[0][0]):
         byline = paragraphs.pop(0)[0]

@@ -5,10 +5,13 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
+
+import soupsieve
 
 from .errors import ConfigError
 
@@ -22,13 +25,23 @@ _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+def compile_selector(selector: str) -> soupsieve.SoupSieve:
+    """A CSS selector soupsieve can match, or ValueError saying why not."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # deprecated-but-working forms like :contains()
+            return soupsieve.compile(selector)
+    except (soupsieve.SelectorSyntaxError, NotImplementedError, ValueError) as exc:
+        raise ValueError(str(exc).splitlines()[0]) from exc
+
+
 @dataclass(frozen=True, slots=True)
 class RuleSet:
     """One section of rules, compiled."""
 
     classes: frozenset[str]
     text: re.Pattern[str] | None
-    selectors: tuple[str, ...]
+    selectors: tuple[soupsieve.SoupSieve, ...]
 
     def matches_text(self, text: str) -> bool:
         return self.text is not None and self.text.search(text) is not None
@@ -40,7 +53,7 @@ class Rules:
     boilerplate: RuleSet
 
     @property
-    def selectors(self) -> tuple[str, ...]:
+    def selectors(self) -> tuple[soupsieve.SoupSieve, ...]:
         return self.paywall.selectors + self.boilerplate.selectors
 
 
@@ -63,10 +76,16 @@ def _compile(section: str, data: dict[str, list[str]]) -> RuleSet:
         except re.error as exc:
             raise ConfigError(f"rules: bad [{section}] text pattern {pattern!r}: {exc}") from exc
     text = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+    selectors = []
+    for selector in data["selectors"]:
+        try:
+            selectors.append(compile_selector(selector))
+        except ValueError as exc:
+            raise ConfigError(f"rules: bad [{section}] CSS selector {selector!r}: {exc}") from exc
     return RuleSet(
         classes=frozenset(c.lower() for c in data["classes"]),
         text=text,
-        selectors=tuple(data["selectors"]),
+        selectors=tuple(selectors),
     )
 
 

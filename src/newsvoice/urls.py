@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from .text import clean_chars
 
@@ -31,10 +31,9 @@ def clean_url(url: str | None) -> str | None:
     netloc = host if port is None else f"{host}:{port}"
     if ":" in host:  # IPv6 literal
         netloc = f"[{host}]" if port is None else f"[{host}]:{port}"
-    query = parts.query
-    pairs = parse_qsl(query, keep_blank_values=True)
-    if any(_TRACKING.match(k) for k, _ in pairs):
-        query = urlencode([(k, v) for k, v in pairs if not _TRACKING.match(k)])
+    query = "&".join(
+        pair for pair in parts.query.split("&") if pair and not _TRACKING.match(pair.split("=")[0])
+    )
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
 
 

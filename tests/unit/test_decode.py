@@ -336,7 +336,7 @@ def test_gunzip_capped_round_trip_and_multiple_members() -> None:
 
 def test_gunzip_capped_stops_a_bomb() -> None:
     bomb = gzip.compress(bytes(50_000_000), compresslevel=9)
-    with pytest.raises(InputTooLarge, match="larger than 1000000 bytes after decompression"):
+    with pytest.raises(InputTooLarge, match="larger than the 1,000,000-byte limit"):
         gunzip_capped(bomb, 1_000_000)
 
 
@@ -376,5 +376,5 @@ def test_inflater_streams_in_small_pieces() -> None:
 
 def test_inflater_names_its_input() -> None:
     inflater = CappedInflater(10, "gzip", what="https://example.com/a")
-    with pytest.raises(InputTooLarge, match=r"^https://example\.com/a is larger than 10 bytes"):
+    with pytest.raises(InputTooLarge, match=r"^https://example\.com/a is larger than the 10-byte"):
         inflater.feed(gzip.compress(bytes(1000)))
