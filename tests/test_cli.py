@@ -7,22 +7,21 @@ Expected values come from samples/README.md. URL tests use a threaded HTTP serve
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
-import subprocess
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from newsvoice import __version__
+from tests.helpers import CONTRACT_KEYS, run_newsvoice
 
 if TYPE_CHECKING:
+    import subprocess
     from collections.abc import Iterator
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -47,46 +46,11 @@ CSM_CANONICAL = (
 # A body paragraph of the Monitor article short enough for a text rule (< 300 characters).
 CSM_SHORT_PARAGRAPH = "In addition to being Pyongyang’s closet ally, Beijing is its chief trading"
 
-CONTRACT_KEYS = {
-    "id",
-    "headline",
-    "standfirst",
-    "byline",
-    "authors",
-    "published",
-    "modified",
-    "language",
-    "site_name",
-    "url",
-    "lead_figure",
-    "paywall",
-    "blocks",
-    "text",
-    "word_count",
-    "provenance",
-}
 
 loopback = pytest.mark.network_loopback
 
 
-def nv(
-    *args: str | Path, cwd: Path | None = None, stdin: IO[bytes] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """``python -m newsvoice ARGS`` with UTF-8 pipes and no debug switch."""
-    env = {k: v for k, v in os.environ.items() if k != "NEWSVOICE_DEBUG"}
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run(
-        [sys.executable, "-m", "newsvoice", *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=60,
-        cwd=cwd,
-        env=env,
-        stdin=stdin if stdin is not None else subprocess.DEVNULL,
-        check=False,
-    )
+nv = run_newsvoice
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:

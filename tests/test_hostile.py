@@ -7,11 +7,8 @@ nothing on stdout, no traceback, and no stray files left behind.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 import tomllib
 import zlib
 from pathlib import Path
@@ -19,7 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.helpers import run_newsvoice
+
 if TYPE_CHECKING:
+    import subprocess
     from collections.abc import Callable
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -29,21 +29,8 @@ FIELDS = {"id", "file", "generate", "args", "src", "exit", "error", "forbid", "h
 
 
 def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``python -m newsvoice extract ARGS`` with UTF-8 pipes and no debug switch."""
-    env = {k: v for k, v in os.environ.items() if k != "NEWSVOICE_DEBUG"}
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run(
-        [sys.executable, "-m", "newsvoice", "extract", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=60,
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    """``python -m newsvoice extract ARGS``."""
+    return run_newsvoice("extract", *args, cwd=cwd)
 
 
 def brief(text: str) -> str:

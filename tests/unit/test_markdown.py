@@ -33,6 +33,7 @@ from newsvoice.model import (
     Table,
     Text,
 )
+from tests.helpers import CONTRACT_KEYS
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -355,24 +356,7 @@ def test_figures_without_url_render_caption_only() -> None:
 
 # --- formats -------------------------------------------------------------------------------
 
-JSON_KEYS = {
-    "id",
-    "headline",
-    "standfirst",
-    "byline",
-    "authors",
-    "published",
-    "modified",
-    "language",
-    "site_name",
-    "url",
-    "lead_figure",
-    "paywall",
-    "blocks",
-    "text",
-    "word_count",
-    "provenance",
-}
+JSON_KEYS = CONTRACT_KEYS
 
 
 def _full_article() -> Article:
