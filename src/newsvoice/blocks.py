@@ -44,35 +44,6 @@ EMPHASIS_TAGS = frozenset({"em", "i", "cite", "dfn", "var"})
 STRONG_TAGS = frozenset({"strong", "b"})
 CODE_TAGS = frozenset({"code", "kbd", "samp", "tt"})
 SKIP_INLINE = frozenset({"img", "wbr", "picture", "source"})
-CONTAINER_TAGS = frozenset(
-    {
-        "div",
-        "section",
-        "article",
-        "main",
-        "center",
-        "body",
-        "details",
-        "hgroup",
-        "fieldset",
-        "address",
-        "dl",
-        "dd",
-        "dt",
-        "tbody",
-        "thead",
-        "tfoot",
-        "tr",
-        "td",
-        "th",
-        "summary",
-        "header",
-        "footer",
-        "aside",
-        "noscript",
-        "span",
-    }
-)
 # Containers of pictures and their captions: they become figures, never body text.
 FIGURE_TOKENS = frozenset(
     {

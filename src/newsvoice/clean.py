@@ -108,7 +108,7 @@ _TOKEN_CACHE: dict[str, frozenset[str]] = {}
 @dataclass(slots=True)
 class CleanReport:
     removed: int = 0
-    paywall_elements: int = 0  # elements removed by [paywall] class rules
+    paywall_prompts: int = 0  # removed paywall elements whose text is a paywall prompt
 
 
 def tokens_of(el: Tag) -> frozenset[str]:
@@ -137,6 +137,13 @@ def is_hidden(el: Tag) -> bool:
         return True
     style = attrs.get("style")
     return isinstance(style, str) and _HIDDEN_STYLE.search(style) is not None
+
+
+def _is_paywall_prompt(el: Tag, stats: TreeStats, rules: Rules) -> bool:
+    """Does a paywall-classed element say paywall things (not just "Subscribe" in a menu)?"""
+    if not 0 < stats.text.get(id(el), 0) < 2000:
+        return False
+    return rules.paywall.matches_text(el.get_text(" "))
 
 
 def _own_text(stats: TreeStats, el: Tag) -> int:
@@ -193,7 +200,8 @@ def clean(
             continue
         if tokens & rules.paywall.classes:
             doom(el)
-            report.paywall_elements += 1
+            if _is_paywall_prompt(el, stats, rules):
+                report.paywall_prompts += 1
         elif matched := tokens & rules.boilerplate.classes:
             if matched <= WEAK_TOKENS and _own_text(stats, el) >= PROSE:
                 continue

@@ -12,7 +12,6 @@ _ISO_LIKE = re.compile(
     r"\s*(Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)?$",  # zone
     re.IGNORECASE,
 )
-_COMPACT = re.compile(r"^\d{8}$")
 
 
 def parse_date(value: object) -> datetime | None:

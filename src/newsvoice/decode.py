@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import charset_normalizer
 
-from newsvoice.errors import ConfigError, DecodeError, InputError, InputTooLarge
+from newsvoice.errors import ConfigError, DecodeError, InputError, InputTooLarge, NotHTML
 from newsvoice.limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
@@ -418,7 +418,8 @@ def decode_bytes(
 ) -> Decoded:
     """Decode a document: ``given``, BOM, HTTP charset, ``<meta>``, UTF-8, then a guess.
 
-    Raises InputTooLarge, InputError (empty), DecodeError, or ConfigError (unknown ``given``).
+    Raises InputTooLarge, InputError (empty), NotHTML (binary), DecodeError, or ConfigError
+    (unknown ``given``).
     """
     if len(raw) > limits.max_input_bytes:
         raise InputTooLarge(
@@ -427,6 +428,9 @@ def decode_bytes(
         )
     if not raw:
         raise InputError("input is empty")
+    kind = binary_kind(raw)
+    if kind is not None:
+        raise NotHTML(f"input is {kind}, not HTML or text")
     if given is not None:
         decoded = _given(raw, given)
     else:

@@ -95,7 +95,7 @@ def extract_article(
         blocks = blocks[1:]
     body_text = "\n\n".join(block_text(b) for b in blocks)
     paywall = _paywall_state(
-        meta, paywalled_part_present, page_chrome.paywall_elements + chrome_hits, body_text
+        meta, paywalled_part_present, page_chrome.paywall_prompts + chrome_hits, body_text
     )
     headline = meta.headline or _fallback_headline(blocks, meta)
     canonical = meta.url
