@@ -4,6 +4,7 @@ tables, figures and preformatted text, with inline emphasis and links as structu
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ from urllib.parse import urljoin
 from bs4 import Tag
 
 from .clean import tokens_of
+from .limits import DEFAULT_LIMITS
 from .model import (
     Block,
     Cell,
@@ -280,6 +282,49 @@ def image_url(img: Tag, base: str | None) -> str | None:
     return None
 
 
+_DATA_IMAGE = re.compile(
+    r"^data:(image/(?:png|jpeg|gif|webp));base64,([A-Za-z0-9+/=\s]+)$", re.IGNORECASE
+)
+_IMAGE_MAGIC = {
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+    "image/webp": (b"RIFF",),
+}
+MIN_INLINE_IMAGE = 200  # bytes; smaller data: images are lazy-loading placeholders
+
+
+def inline_image(src: str, limit: int = DEFAULT_LIMITS.max_image_bytes) -> tuple[str, bytes] | None:
+    """``(media type, bytes)`` of a base64 ``data:`` image that is what it says it is."""
+    match = _DATA_IMAGE.match(src.strip())
+    if match is None or len(match.group(2)) > limit * 4 // 3 + 4:
+        return None
+    try:
+        data = base64.b64decode(re.sub(r"\s+", "", match.group(2)), validate=True)
+    except ValueError:  # binascii.Error
+        return None
+    media_type = match.group(1).lower()
+    if not MIN_INLINE_IMAGE <= len(data) <= limit:
+        return None
+    if not data.startswith(_IMAGE_MAGIC[media_type]):
+        return None
+    if media_type == "image/webp" and data[8:12] != b"WEBP":
+        return None
+    return media_type, data
+
+
+def image_from(img: Tag, base: str | None) -> Image | None:
+    """The picture of an <img>: its best http(s) source, else an inline data: image."""
+    width, height = _int(_attr(img, "width")), _int(_attr(img, "height"))
+    url = image_url(img, base)
+    if url:
+        return Image(url=url, width=width, height=height)
+    inline = inline_image(_attr(img, "src") or "")
+    if inline is not None:
+        return Image(data=inline[1], media_type=inline[0], width=width, height=height)
+    return None
+
+
 def _int(value: str | None) -> int | None:
     if value and value.strip().isdigit() and len(value.strip()) < 6:
         return int(value.strip())
@@ -292,11 +337,7 @@ def figure_from(el: Tag, base: str | None) -> Figure | None:
     image = None
     alt = ""
     if isinstance(img, Tag):
-        url = image_url(img, base)
-        if url:
-            image = Image(
-                url=url, width=_int(_attr(img, "width")), height=_int(_attr(img, "height"))
-            )
+        image = image_from(img, base)
         alt = squash(_attr(img, "alt") or "")
     caption_el = None
     if el.name != "img":

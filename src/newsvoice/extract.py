@@ -72,7 +72,7 @@ def extract_article(
     base = provenance.final_url or url
     meta = read_metadata(page, base)
     stats = measure(soup, page.elements)
-    figures = _figures_after_headline(meta, base)
+    picture = _picture_after_headline(meta, base)
     paywalled_part_present = _paywalled_part_present(meta, soup)
     page_chrome = clean(soup, stats, rules, meta.headline_tag)
     body_root = soup.body if isinstance(soup.body, Tag) else soup
@@ -84,8 +84,10 @@ def extract_article(
         raise NoContentFound(
             "no article text found", hint="the page may be an index, a login page or empty"
         )
-    lead, blocks = _lead_figure(blocks, figures, meta)
-    standfirst = meta.standfirst or _description_as_standfirst(meta.description, blocks)
+    lead, blocks = _lead_figure(blocks, picture, meta)
+    standfirst = meta.standfirst or _description_as_standfirst(
+        meta.description, "\n\n".join(block_text(b) for b in blocks)
+    )
     if (
         blocks
         and standfirst
@@ -123,12 +125,12 @@ def extract_article(
     )
 
 
-def _figures_after_headline(meta: PageMeta, base: str | None) -> list[tuple[Tag, Figure]]:
+def _picture_after_headline(meta: PageMeta, base: str | None) -> Figure | None:
     """The picture between the headline and the running text (a <figure>, or a large
     image such as a WordPress featured image), read before cleaning removes the header."""
     h1 = meta.headline_tag
     if h1 is None:
-        return []
+        return None
     for el in h1.find_all_next(["figure", "img", "p"], limit=60):
         if el.name == "p":
             if len(el.get_text(strip=True)) > 200:
@@ -140,8 +142,8 @@ def _figures_after_headline(meta: PageMeta, base: str | None) -> list[tuple[Tag,
         if figure is not None and figure.image is not None:
             if not figure.alt and meta.image_caption and figure.image.url == meta.image_url:
                 figure = replace(figure, alt=meta.image_caption)
-            return [(el, figure)]
-    return []
+            return figure
+    return None
 
 
 def _large(img: Tag) -> bool:
@@ -153,8 +155,10 @@ def _large(img: Tag) -> bool:
 
 
 def _lead_figure(
-    blocks: list[Block], figures: list[tuple[Tag, Figure]], meta: PageMeta
+    blocks: list[Block], picture: Figure | None, meta: PageMeta
 ) -> tuple[Figure | None, list[Block]]:
+    """The body's opening picture, else the one under the headline, else the page's
+    declared image (og:image, JSON-LD)."""
     for index, block in enumerate(blocks):
         if isinstance(block, Figure):
             if block.image is not None:
@@ -162,8 +166,8 @@ def _lead_figure(
             continue
         if block_text(block):
             break
-    if figures:
-        return figures[0][1], blocks
+    if picture is not None:
+        return picture, blocks
     if meta.image_url:
         figure = Figure(
             image=Image(url=meta.image_url),
@@ -251,16 +255,17 @@ def _is_page_furniture(text: str, position: int, byline: str) -> bool:
     )
 
 
-def _description_as_standfirst(description: str, blocks: list[Block]) -> str:
-    """The meta description, unless it is just the start of the body (a common excerpt)."""
-    if not description or len(description) < 25:
-        return ""
+def _description_as_standfirst(description: str, body: str) -> str:
+    """The meta description, unless it is an excerpt of the body (most are): a dek says
+    something the body does not say in the same words."""
     probe = _words(description.rstrip(".…").removesuffix("..."))
-    body = _words(" ".join(block_text(b) for b in blocks[:3]))
-    if not probe:
+    if len(probe) < 5:
         return ""
-    overlap = len(set(probe) & set(body)) / len(set(probe))
-    return "" if overlap >= 0.7 else description
+    words = _words(body)
+    body_runs = {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+    runs = [tuple(probe[i : i + 3]) for i in range(len(probe) - 2)]
+    shared = sum(run in body_runs for run in runs) / len(runs)
+    return "" if shared >= 0.5 else description
 
 
 def _words(text: str) -> list[str]:

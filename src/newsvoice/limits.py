@@ -18,6 +18,8 @@ class Limits:
     read_timeout: float = 30.0
     total_timeout: float = 120.0
     max_url_length: int = 8_192
+    max_image_bytes: int = 5_000_000
+    """An image embedded in the page as a data: URL; larger ones are left out."""
 
 
 DEFAULT_LIMITS = Limits()

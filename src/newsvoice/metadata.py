@@ -507,7 +507,7 @@ def _find_dek(h1: Tag) -> Tag | None:
             if 25 <= len(text) <= 500 and not el.find(["h1", "img", "figure"]):
                 return el
     sibling = h1.find_next_sibling(True)
-    if sibling is not None and sibling.name in ("h2", "p"):
+    if sibling is not None and sibling.name == "h2":
         text = squash(sibling.get_text(" "))
         if 25 <= len(text) <= 300 and not (_tokens(sibling) & _BYLINE_TOKENS):
             return sibling

@@ -536,3 +536,55 @@ def test_bad_user_selector_is_a_config_error(tmp_path: Path, selector: str) -> N
     with pytest.raises(ConfigError) as info:
         extract_article(page(""), URL, rules=load_rules([path]))
     assert info.value.exit_code == 2
+
+
+def _png(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 0))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_inline_data_image_becomes_bytes() -> None:
+    import base64
+
+    picture = _png(20, 20)
+    src = "data:image/png;base64," + base64.b64encode(picture).decode()
+    body = "<p>" + "Councillors met on Tuesday to agree the budget, after a debate. " * 5 + "</p>"
+    html = (
+        f"<html><body><article><h1>Budget agreed</h1><figure><img src='{src}' alt='A square'>"
+        f"<figcaption>The square.</figcaption></figure>{body}{body}</article></body></html>"
+    )
+    lead = extract_article(html).lead_figure
+    assert lead is not None
+    assert lead.image is not None
+    assert lead.image.data == picture
+    assert lead.image.media_type == "image/png"
+    assert lead.alt == "A square"
+
+
+def test_data_image_that_is_not_what_it_claims_is_dropped() -> None:
+    import base64
+
+    fake = base64.b64encode(b"<svg onload=alert(1)>" * 50).decode()
+    body = "<p>" + "Councillors met on Tuesday to agree the budget, after a debate. " * 5 + "</p>"
+    html = (
+        f"<html><body><article><h1>Budget agreed</h1><figure>"
+        f"<img src='data:image/png;base64,{fake}' alt='x'></figure>{body}{body}"
+        "</article></body></html>"
+    )
+    article = extract_article(html)
+    images = [b.image for b in article.blocks if isinstance(b, Figure) and b.image is not None]
+    assert article.lead_figure is None
+    assert images == []
