@@ -74,6 +74,13 @@ def test_react_news_app() -> None:
         "Heat follows old maps",
         "Limits of the data",
     ]
+    (chart,) = [b for b in a.blocks if isinstance(b, Figure)]
+    assert chart.image is not None
+    assert chart.image.url is not None
+    assert chart.image.url.startswith("file://")
+    assert chart.image.url.endswith("samples/science-explainer_files/heat-gap-chart.png")
+    assert chart.alt.startswith("Bar chart: in midsummer the hottest tenth")
+    assert chart.credit.startswith("Graphic by The Meridian Post")
     paragraphs = [block_text(b) for b in a.blocks if isinstance(b, Paragraph)]
     assert paragraphs[0].startswith("On the hottest afternoons of the year")
     assert paragraphs[-1].startswith("“A city can’t move a neighborhood,” Dr. Rao said.")

@@ -8,7 +8,7 @@ import base64
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import Tag
 
@@ -41,6 +41,7 @@ from .urls import clean_url, safe_href
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
+    from pathlib import Path
 
 EMPHASIS_TAGS = frozenset({"em", "i", "cite", "dfn", "var"})
 STRONG_TAGS = frozenset({"strong", "b"})
@@ -189,6 +190,14 @@ def _collapse(nodes: Iterable[Inline], state: list[bool]) -> tuple[Inline, ...]:
             children = _collapse(node.children, state)
             if not children:
                 continue
+            if not inline_text(children).strip():
+                # formatting or a link around white space only: keep just the space
+                if out and isinstance(out[-1], Text):
+                    if not out[-1].text.endswith(" "):
+                        out[-1] = Text(out[-1].text + " ")
+                else:
+                    out.append(Text(" "))
+                continue
             if isinstance(node, Link):
                 out.append(Link(node.href, children))
             elif isinstance(node, Emphasis):
@@ -266,7 +275,9 @@ def _attr(el: Tag, name: str) -> str | None:
     return value
 
 
-def image_url(img: Tag, base: str | None) -> str | None:
+def image_url(img: Tag, base: str | None, local_dir: Path | None = None) -> str | None:
+    """The best source of an <img>: an absolute http(s) URL, or, for a page read from a
+    file, a ``file:`` URL of an image inside that file's directory."""
     for attr in _IMG_SRC_ATTRS:
         value = _attr(img, attr)
         if not value or value.startswith("data:"):
@@ -279,7 +290,25 @@ def image_url(img: Tag, base: str | None) -> str | None:
         url = clean_url(urljoin(base or "", value.strip()))
         if url:
             return url
+        if base is None and local_dir is not None:
+            local = local_file(value.strip(), local_dir)
+            if local:
+                return local
     return None
+
+
+def local_file(src: str, directory: Path) -> str | None:
+    """``file:`` URL of a relative image path that stays inside ``directory``."""
+    if not src or urlsplit(src).scheme or src.startswith(("/", "\\")):
+        return None
+    try:
+        root = directory.resolve()
+        path = (root / unquote(urlsplit(src).path)).resolve()
+    except (OSError, ValueError):
+        return None
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path.as_uri()
 
 
 _DATA_IMAGE = re.compile(
@@ -313,10 +342,10 @@ def inline_image(src: str, limit: int = DEFAULT_LIMITS.max_image_bytes) -> tuple
     return media_type, data
 
 
-def image_from(img: Tag, base: str | None) -> Image | None:
-    """The picture of an <img>: its best http(s) source, else an inline data: image."""
+def image_from(img: Tag, base: str | None, local_dir: Path | None = None) -> Image | None:
+    """The picture of an <img>: its best source, else an inline data: image."""
     width, height = _int(_attr(img, "width")), _int(_attr(img, "height"))
-    url = image_url(img, base)
+    url = image_url(img, base, local_dir)
     if url:
         return Image(url=url, width=width, height=height)
     inline = inline_image(_attr(img, "src") or "")
@@ -331,13 +360,13 @@ def _int(value: str | None) -> int | None:
     return None
 
 
-def figure_from(el: Tag, base: str | None) -> Figure | None:
+def figure_from(el: Tag, base: str | None, local_dir: Path | None = None) -> Figure | None:
     """A Figure from ``<figure>`` (or any element holding one image and a caption)."""
     img = el if el.name == "img" else el.find("img")
     image = None
     alt = ""
     if isinstance(img, Tag):
-        image = image_from(img, base)
+        image = image_from(img, base, local_dir)
         alt = squash(_attr(img, "alt") or "")
     caption_el = None
     if el.name != "img":
@@ -384,10 +413,17 @@ def _caption_and_credit(caption_el: Tag) -> tuple[str, str]:
 class BlockBuilder:
     """Walks body elements and yields blocks, skipping elements already used elsewhere."""
 
-    def __init__(self, base: str | None, skip: set[int], stats: TreeStats | None = None) -> None:
+    def __init__(
+        self,
+        base: str | None,
+        skip: set[int],
+        stats: TreeStats | None = None,
+        local_dir: Path | None = None,
+    ) -> None:
         self.base = base
         self.skip = skip
         self.stats = stats
+        self.local_dir = local_dir
 
     def build(self, elements: Iterable[Tag]) -> list[Block]:
         blocks: list[Block] = []
@@ -420,13 +456,13 @@ class BlockBuilder:
             if child.name == "br":
                 pending.append(LineBreak())
             elif child.name == "img":
-                figure = figure_from(child, self.base)
+                figure = figure_from(child, self.base, self.local_dir)
                 if figure is not None:
                     yield from self._flush(pending)
                     yield figure
             elif self._figure_like(child):
                 yield from self._flush(pending)
-                figure = figure_from(child, self.base)
+                figure = figure_from(child, self.base, self.local_dir)
                 if figure is not None:
                     yield figure
             elif self._is_inline(child):
@@ -450,7 +486,7 @@ class BlockBuilder:
         name = el.name
         if name == "p":
             if el.find(["img"]) is not None and len(squash(el.get_text())) < 3:
-                figure = figure_from(el, self.base)
+                figure = figure_from(el, self.base, self.local_dir)
                 if figure is not None:
                     yield figure
                 return
@@ -476,7 +512,7 @@ class BlockBuilder:
         elif name == "hr" or name == "figcaption":
             return
         elif self._figure_like(el):
-            figure = figure_from(el, self.base)
+            figure = figure_from(el, self.base, self.local_dir)
             if figure is not None:
                 yield figure
         elif not self._link_list(el):
@@ -501,7 +537,7 @@ class BlockBuilder:
             if isinstance(quote, Tag):
                 yield from self._quote(quote, el.find("figcaption"))
                 return
-        figure = figure_from(el, self.base)
+        figure = figure_from(el, self.base, self.local_dir)
         if figure is not None:
             yield figure
 

@@ -6,10 +6,11 @@ with ``--debug`` (or ``NEWSVOICE_DEBUG=1``).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
-from pathlib import Path  # noqa: TC003 - Typer reads the annotations at run time
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.exceptions import TyperException
@@ -20,7 +21,11 @@ from .errors import ConfigError, ExitStatus, NewsvoiceError
 from .formats import as_plain, json_line
 from .load import Options, is_directory, load_many
 from .markdown import article_md
+from .render.epub import EpubOptions, render_epub
 from .rules import load_rules
+
+if TYPE_CHECKING:
+    from .model import Article
 
 app = typer.Typer(
     name="newsvoice",
@@ -58,50 +63,60 @@ def _main(
     _debug = debug
 
 
+Sources = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="SRC...",
+        help="HTML or text file, directory (its *.html, *.htm, *.txt), - for stdin, or URL.",
+        show_default=False,
+    ),
+]
+RulesOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rules",
+        metavar="FILE",
+        help="Extra cleaning rules (TOML, same shape as the shipped rules). Repeatable.",
+    ),
+]
+AllowPrivate = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private",
+        help="Allow URLs on loopback, private, link-local and multicast addresses.",
+    ),
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="NAME",
+        help="Decode input with this encoding instead of detecting it.",
+    ),
+]
+
+
+def _options(rules: list[Path] | None, allow_private: bool, encoding: str | None) -> Options:
+    if encoding is not None:
+        check_encoding(encoding)
+    return Options(allow_private=allow_private, encoding=encoding, rules=load_rules(rules or ()))
+
+
 @app.command()
 def extract(
-    sources: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="SRC...",
-            help="HTML or text file, directory (its *.html, *.htm, *.txt), - for stdin, or URL.",
-            show_default=False,
-        ),
-    ],
+    sources: Sources,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the Article as JSON (NDJSON for several).")
     ] = False,
     as_markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown.")] = False,
-    rules: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--rules",
-            metavar="FILE",
-            help="Extra cleaning rules (TOML, same shape as the shipped rules). Repeatable.",
-        ),
-    ] = None,
-    allow_private: Annotated[
-        bool,
-        typer.Option(
-            "--allow-private",
-            help="Allow URLs on loopback, private, link-local and multicast addresses.",
-        ),
-    ] = False,
-    encoding: Annotated[
-        str | None,
-        typer.Option(
-            "--encoding",
-            metavar="NAME",
-            help="Decode input with this encoding instead of detecting it.",
-        ),
-    ] = None,
+    rules: RulesOption = None,
+    allow_private: AllowPrivate = False,
+    encoding: EncodingOption = None,
 ) -> None:
     """Extract the article from each SRC and print it (text, --json or --markdown)."""
     if as_json and as_markdown:
         raise ConfigError("--json and --markdown cannot be used together")
-    if encoding is not None:
-        check_encoding(encoding)
-    options = Options(allow_private=allow_private, encoding=encoding, rules=load_rules(rules or ()))
+    options = _options(rules, allow_private, encoding)
     many = len(sources) > 1 or is_directory(sources[0])
     failures: list[NewsvoiceError] = []
     printed = 0
@@ -126,6 +141,78 @@ def extract(
         if not many:
             raise failures[0]
         raise typer.Exit(ExitStatus.PARTIAL if printed else failures[0].exit_code)
+
+
+def _load_all(sources: list[str], options: Options) -> list[Article]:
+    """Every article, or an error naming each source that failed (nothing is built)."""
+    many = len(sources) > 1 or is_directory(sources[0])
+    articles: list[Article] = []
+    failures: list[NewsvoiceError] = []
+    for outcome in load_many(sources, options):
+        if outcome.error is not None:
+            failures.append(outcome.error)
+            if many:
+                _error(f"{outcome.source}: {outcome.error}")
+        elif outcome.article is not None:
+            articles.append(outcome.article)
+    if failures:
+        if not many:
+            raise failures[0]
+        raise typer.Exit(failures[0].exit_code)
+    return articles
+
+
+@app.command()
+def epub(
+    sources: Sources,
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", metavar="OUT.epub", help="The EPUB file to write."),
+    ],
+    title: Annotated[
+        str | None,
+        typer.Option("--title", help="Title of an edition (several articles)."),
+    ] = None,
+    cover: Annotated[
+        str,
+        typer.Option(
+            "--cover",
+            metavar="auto|none|FILE",
+            help="Draw a cover (auto), leave it out (none), or use this image file.",
+        ),
+    ] = "auto",
+    fetch_images: Annotated[
+        bool,
+        typer.Option(
+            "--fetch-images",
+            help="Download remote images (same safety rules and size caps as articles).",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was built as JSON.")] = False,
+    rules: RulesOption = None,
+    allow_private: AllowPrivate = False,
+    encoding: EncodingOption = None,
+) -> None:
+    """Write an accessible EPUB 3: one SRC makes a book, several make an edition."""
+    options = _options(rules, allow_private, encoding)
+    articles = _load_all(sources, options)
+    result = render_epub(
+        articles,
+        output,
+        EpubOptions(
+            title=title, cover=cover, fetch_images=fetch_images, allow_private=allow_private
+        ),
+    )
+    for reason in result.images_left_out:
+        print(f"warning: image left out: {reason}", file=sys.stderr)
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        print(
+            f"wrote {result.path}: {result.articles} article{'s' * (result.articles != 1)}, "
+            f"{result.images} image{'s' * (result.images != 1)}, {result.size:,} bytes",
+            file=sys.stderr,
+        )
 
 
 def _error(message: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, Tag
 
@@ -34,6 +35,9 @@ from .rules import Rules, compile_selector, default_rules
 from .text import squash, word_count
 from .tree import measure, parse_html
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 EXTRACTOR_VERSION = "1"
 SHORT_BLOCK = 300  # chrome patterns only remove blocks shorter than this
 TEASER_WORDS = 150  # a paywalled body shorter than this is a teaser
@@ -46,9 +50,12 @@ def extract_article(
     rules: Rules | None = None,
     limits: Limits = DEFAULT_LIMITS,
     provenance: Provenance | None = None,
+    resources: Path | None = None,
 ) -> Article:
     """Extract one article from a page. ``url`` resolves relative links and is the fallback
-    canonical URL. Raises ``InputError`` subclasses for pages that hold no article."""
+    canonical URL; without one, relative image paths resolve inside ``resources`` (the
+    directory of a page read from disk). Raises ``InputError`` subclasses for pages that hold
+    no article."""
     rules = rules or default_rules()
     if isinstance(html, bytes):
         decoded = decode_bytes(html, limits=limits)
@@ -72,13 +79,13 @@ def extract_article(
     base = provenance.final_url or url
     meta = read_metadata(page, base)
     stats = measure(soup, page.elements)
-    picture = _picture_after_headline(meta, base)
+    picture = _picture_after_headline(meta, base, resources)
     paywalled_part_present = _paywalled_part_present(meta, soup)
     page_chrome = clean(soup, stats, rules, meta.headline_tag)
     body_root = soup.body if isinstance(soup.body, Tag) else soup
     body_stats = measure(body_root)
     chosen = find_body(body_root, body_stats)
-    blocks = BlockBuilder(base, meta.consumed, body_stats).build(chosen)
+    blocks = BlockBuilder(base, meta.consumed, body_stats, resources).build(chosen)
     blocks, chrome_hits = _filter(blocks, rules, meta)
     if not any(isinstance(b, Paragraph | ListBlock) for b in blocks):
         raise NoContentFound(
@@ -125,7 +132,9 @@ def extract_article(
     )
 
 
-def _picture_after_headline(meta: PageMeta, base: str | None) -> Figure | None:
+def _picture_after_headline(
+    meta: PageMeta, base: str | None, resources: Path | None
+) -> Figure | None:
     """The picture between the headline and the running text (a <figure>, or a large
     image such as a WordPress featured image), read before cleaning removes the header."""
     h1 = meta.headline_tag
@@ -138,7 +147,7 @@ def _picture_after_headline(meta: PageMeta, base: str | None) -> Figure | None:
             continue
         if el.name == "img" and (el.find_parent("figure") is not None or not _large(el)):
             continue
-        figure = figure_from(el, base)
+        figure = figure_from(el, base, resources)
         if figure is not None and figure.image is not None:
             if not figure.alt and meta.image_caption and figure.image.url == meta.image_url:
                 figure = replace(figure, alt=meta.image_caption)

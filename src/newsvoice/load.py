@@ -148,8 +148,14 @@ def article_from(raw: Raw, options: Options = Options()) -> Article:
     rules = options.rules or default_rules()
     if _is_text(raw, decoded.text):
         return extract_text(decoded.text, rules=rules, provenance=provenance, url=url)
+    local = raw.source != "-" and not is_url(raw.source)
     return extract_article(
-        decoded.text, url, rules=rules, limits=options.limits, provenance=provenance
+        decoded.text,
+        url,
+        rules=rules,
+        limits=options.limits,
+        provenance=provenance,
+        resources=Path(raw.source).parent if local else None,
     )
 
 

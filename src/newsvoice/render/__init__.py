@@ -1,0 +1,1 @@
+"""Renderers: every output is built from the Article model, never from source HTML."""
