@@ -3,9 +3,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+JS := tests/js
+JS_INSTALLED := $(JS)/node_modules/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test pytest lint typecheck bench clean
+.PHONY: help install checkers demo test pytest lint typecheck bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -18,16 +21,30 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED) ## create .venv and install newsvoice with its dev tools
 
-demo: $(INSTALLED) ## extract every article in samples/ and print it
+$(JS_INSTALLED): $(JS)/package.json $(JS)/package-lock.json
+	cd $(JS) && PUPPETEER_SKIP_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
+		npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+checkers: $(INSTALLED) $(JS_INSTALLED) ## install the real checkers: Java and Chromium (apt-get), Ace and epub.js (npm)
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) apt-get install -y -qq default-jre-headless; }
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) apt-get install -y -qq chromium; }
+
+demo: $(INSTALLED) ## print every sample's article, then write EPUBs to out/
 	@for f in samples/*.html samples/*.txt; do \
 		printf '\n\033[1m== %s\033[0m\n\n' "$$f"; \
 		$(BIN)/newsvoice extract "$$f" || exit $$?; \
 	done
+	@mkdir -p out
+	$(BIN)/newsvoice epub samples/csmonitor-kerry-china.html -o out/seed.epub
+	$(BIN)/newsvoice epub samples/ -o out/samples-edition.epub --title "newsvoice samples"
 
-test: lint typecheck pytest ## lint, type-check and run the test suite
+test: lint typecheck pytest ## lint, type-check and run the whole test suite with the real checkers
 
-pytest: $(INSTALLED)
-	$(BIN)/pytest
+pytest: $(INSTALLED) checkers
+	NEWSVOICE_REQUIRE_TOOLS=1 $(BIN)/pytest
 
 lint: $(INSTALLED) ## ruff check and ruff format --check
 	$(BIN)/ruff check src tests bench
@@ -40,5 +57,6 @@ bench: $(INSTALLED) ## extraction quality and speed against trafilatura on the Z
 	$(BIN)/python -m bench.extraction
 
 clean: ## remove the venv, caches and build output
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis \
+		out tests/artifacts $(JS)/node_modules
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 # The keys the issue's JSON contract promises at least.
@@ -51,3 +55,47 @@ def run_newsvoice(
         stdin=stdin if stdin is not None else subprocess.DEVNULL,
         check=False,
     )
+
+
+Route = tuple[int, bytes, str, dict[str, str]]  # status, body, content type, extra headers
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = False
+    block_on_close = True
+    routes: dict[str, Route]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"
+    server: _Server
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def do_GET(self) -> None:
+        status, body, content_type, headers = self.server.routes.get(
+            self.path, (404, b"<h1>Not found</h1>", "text/html; charset=utf-8", {})
+        )
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def serve(routes: dict[str, Route]) -> Iterator[str]:
+    """A threaded HTTP server on 127.0.0.1 answering ``routes``; yields its base URL."""
+    httpd = _Server(("127.0.0.1", 0), _Handler)
+    httpd.routes = routes
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()

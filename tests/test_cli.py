@@ -9,16 +9,14 @@ from __future__ import annotations
 import json
 import re
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from newsvoice import __version__
-from tests.helpers import CONTRACT_KEYS, run_newsvoice
+from tests.helpers import CONTRACT_KEYS, Route, run_newsvoice, serve
 
 if TYPE_CHECKING:
     import subprocess
@@ -294,48 +292,15 @@ def test_directory_without_articles_among_good_sources_exits_7(tmp_path: Path) -
 # --- URLs, against a loopback server -----------------------------------------------------------
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = False
-    block_on_close = True
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.0"
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
-
-    def _send(self, status: int, body: bytes, content_type: str, **headers: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self) -> None:
-        if self.path == "/world/kerry-china":
-            self._send(200, CSM.read_bytes(), "text/html; charset=utf-8")
-        elif self.path == "/old-link":
-            self._send(301, b"", "text/html", Location="/world/kerry-china")
-        elif self.path == "/report.pdf":
-            self._send(200, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "application/pdf")
-        else:
-            self._send(404, b"<h1>Not found</h1>", "text/html; charset=utf-8")
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = _Server(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    routes: dict[str, Route] = {
+        "/world/kerry-china": (200, CSM.read_bytes(), "text/html; charset=utf-8", {}),
+        "/old-link": (301, b"", "text/html", {"Location": "/world/kerry-china"}),
+        "/report.pdf": (200, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "application/pdf", {}),
+    }
+    with serve(routes) as base:
+        yield base
 
 
 @loopback

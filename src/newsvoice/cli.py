@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from typer.exceptions import TyperException
 
-from . import __version__
 from .decode import check_encoding
 from .errors import ConfigError, ExitStatus, NewsvoiceError
 from .formats import as_plain, json_line
@@ -23,6 +22,7 @@ from .load import Options, is_directory, load_many
 from .markdown import article_md
 from .render.epub import EpubOptions, render_epub
 from .rules import load_rules
+from .version import __version__
 
 if TYPE_CHECKING:
     from .model import Article

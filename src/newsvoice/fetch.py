@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 import httpcore
@@ -35,6 +34,7 @@ from newsvoice.errors import (
     UnsafeURL,
 )
 from newsvoice.limits import DEFAULT_LIMITS, Limits
+from newsvoice.version import __version__
 
 if TYPE_CHECKING:
     import ssl
@@ -65,13 +65,8 @@ class Fetched:
     """The charset parameter of the Content-Type header, if any."""
 
 
-@cache
 def _user_agent() -> str:
-    try:
-        version = metadata.version("newsvoice")
-    except metadata.PackageNotFoundError:
-        version = "0"
-    return f"newsvoice/{version} (+https://github.com/newsvoice)"
+    return f"newsvoice/{__version__} (+https://github.com/newsvoice)"
 
 
 @cache

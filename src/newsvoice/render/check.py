@@ -7,9 +7,12 @@ import io
 import posixpath
 import zipfile
 from collections import Counter
+from copy import deepcopy as copy_element
 from urllib.parse import unquote, urlsplit
 
+import nh3
 from lxml import etree
+from lxml import html as lxml_html
 
 XHTML = "http://www.w3.org/1999/xhtml"
 FORBIDDEN = frozenset(
@@ -38,6 +41,50 @@ FORBIDDEN = frozenset(
     }
 )
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+# The second line of defence: an allowlist sanitiser (nh3, Rust's ammonia) must find nothing
+# to remove from any content document's body.
+ALLOWED_TAGS = {
+    "section",
+    "header",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "a",
+    "em",
+    "strong",
+    "code",
+    "br",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "img",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "pre",
+    "time",
+    "span",
+    "nav",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "role", "aria-labelledby"},
+    "a": {"href"},
+    "img": {"src", "alt"},
+    "time": {"datetime"},
+    "th": {"scope"},
+}
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
 )
@@ -113,6 +160,9 @@ def _check_document(
                 found.append(f"{name}: {ref} is not in the book")
         if tag == "img" and el.get("alt") is None:
             found.append(f"{name}: <img> without alt")
+    body = root.find(f"{{{XHTML}}}body")
+    if body is not None:
+        found.extend(f"{name}: {problem}" for problem in allowlist_findings(body))
     if name.rsplit("/", 1)[-1].startswith("article-"):
         text = "".join(
             t for el in root.iter(f"{{{XHTML}}}p", f"{{{XHTML}}}li") for t in el.itertext()
@@ -120,3 +170,51 @@ def _check_document(
         if not text.strip():
             found.append(f"{name}: no body text")
     return found
+
+
+def _shape(fragment: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    elements: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+    for part in lxml_html.fragments_fromstring(fragment) if fragment.strip() else []:
+        if isinstance(part, str):
+            continue
+        for el in part.iter():
+            if isinstance(el.tag, str):
+                attrs = tuple(
+                    sorted((k, v) for k, v in el.attrib.items() if not k.startswith("xmlns"))
+                )
+                elements.append((el.tag, attrs))
+    return elements
+
+
+def _as_html(el: etree._Element) -> str:
+    """An XHTML element as plain HTML (no namespaces, void elements written as such)."""
+    copy = copy_element(el)
+    for node in copy.iter():
+        if not isinstance(node.tag, str):
+            continue
+        node.tag = etree.QName(node).localname
+        for key in [k for k in node.attrib if k.startswith("{")]:
+            del node.attrib[key]  # epub:type and xml:lang: ours, and not HTML
+    etree.cleanup_namespaces(copy)
+    html: str = lxml_html.tostring(copy, encoding="unicode")
+    return html
+
+
+def allowlist_findings(body: etree._Element) -> list[str]:
+    """What nh3, with newsvoice's allowlist, would remove from a document body."""
+    fragment = "".join(_as_html(child) for child in body)
+    cleaned = nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        strip_comments=True,
+    )
+    before, after = _shape(fragment), _shape(cleaned)
+    if before == after:
+        return []
+    for ours, theirs in zip(before, after, strict=False):
+        if ours != theirs:
+            return [f"the allowlist sanitiser changes <{ours[0]} {dict(ours[1])}>"]
+    return [f"the allowlist sanitiser removes {len(before) - len(after)} element(s)"]

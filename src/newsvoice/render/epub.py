@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from ebooklib import epub
 
-from .. import __version__
-from ..errors import NoContentFound, RenderError
+from ..errors import ConfigError, NoContentFound, RenderError
 from ..io import write_atomic
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Article, Block, Figure, ListBlock, Paragraph, Quote, Table
+from ..version import __version__
 from . import xhtml
 from .check import check_epub
 from .cover import CoverText, cover_png
@@ -246,11 +246,13 @@ def _cover(book: _Book) -> tuple[Loaded, str] | None:
     try:
         data = Path(choice).read_bytes()
     except OSError as exc:
-        raise RenderError(f"cannot read cover {choice}: {exc.strerror or exc}") from exc
+        raise ConfigError(
+            f"cannot read cover {choice}: {exc.strerror or exc}", hint="use auto, none or FILE"
+        ) from exc
     try:
         return check_image(data, book.options.limits), text.alt
     except ValueError as exc:
-        raise RenderError(f"cover {choice} cannot be used: {exc}") from exc
+        raise ConfigError(f"cover {choice} cannot be used: {exc}") from exc
 
 
 # --- the package ---------------------------------------------------------------------------
@@ -454,17 +456,27 @@ def _accessibility(book: _Book, has_cover: bool, language: str) -> dict[str, Any
     modes = ["textual"] + (["visual"] if images else [])
     sufficient = ["textual"] + (["textual,visual"] if images else [])
     count = len(book.articles)
-    parts = [
-        f"{'This edition holds' if book.edition else 'This publication is'} "
-        f"{count} news article{'s' if count != 1 else ''} as text, with a heading for each "
-        "article and its sections, a table of contents and a logical reading order.",
-    ]
-    if images:
-        parts.append(f"All {images} image{'s' if images != 1 else ''} have text descriptions.")
-    if book.left_out:
+    if book.edition:
+        parts = [
+            f"This edition holds {count} news articles as text, each with its own heading "
+            "and section headings, with a table of contents and a logical reading order."
+        ]
+    else:
+        parts = [
+            "This publication is a news article as text, with a heading structure, a table "
+            "of contents and a logical reading order."
+        ]
+    if images == 1:
+        parts.append("Its one image has a text description.")
+    elif images:
+        parts.append(f"All {images} images have text descriptions.")
+    left = len(book.left_out)
+    if left:
         parts.append(
-            f"{len(book.left_out)} image{'s' if len(book.left_out) != 1 else ''} from the "
-            "source could not be included; their captions remain in the text."
+            "One image from the source could not be included; its caption remains in the text."
+            if left == 1
+            else f"{left} images from the source could not be included; their captions remain "
+            "in the text."
         )
     if has_cover:
         parts.append("The cover picture repeats the title in text form.")
