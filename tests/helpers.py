@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -13,6 +14,23 @@ from typing import IO, TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
+
+def need(tool: str, path: str | None = None) -> str:
+    """The tool's path (found on PATH when ``path`` is None), or skip the test — but fail it
+    under NEWSVOICE_REQUIRE_TOOLS=1, which `make test` (and so CI) sets."""
+    from pathlib import Path as _Path
+
+    import pytest
+
+    found = path if path is not None else shutil.which(tool)
+    if found and _Path(found).exists():
+        return found
+    message = f"{tool} is not installed (run `make test` to install the checkers)"
+    if os.environ.get("NEWSVOICE_REQUIRE_TOOLS") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+    raise AssertionError  # pytest.skip raises
+
 
 # The keys the issue's JSON contract promises at least.
 CONTRACT_KEYS = frozenset(

@@ -6,13 +6,16 @@ with ``--debug`` (or ``NEWSVOICE_DEBUG=1``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
 from typer.exceptions import TyperException
 
 from .decode import check_encoding
@@ -20,11 +23,15 @@ from .errors import ConfigError, ExitStatus, NewsvoiceError
 from .formats import as_plain, json_line
 from .load import Options, is_directory, load_many
 from .markdown import article_md
+from .presets import preset_names, usability
+from .render.audio import AudioOptions, render_audio
 from .render.epub import EpubOptions, render_epub
 from .rules import load_rules
 from .version import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from .model import Article
 
 app = typer.Typer(
@@ -213,6 +220,171 @@ def epub(
             f"{result.images} image{'s' * (result.images != 1)}, {result.size:,} bytes",
             file=sys.stderr,
         )
+
+
+@app.command()
+def audio(
+    sources: Sources,
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", metavar="OUT.mp3", help="The audio file to write."),
+    ],
+    voice: Annotated[
+        str,
+        typer.Option(
+            "--voice",
+            metavar="PRESET",
+            help="A preset from `newsvoice voices`, a preset file, or auto (by language).",
+        ),
+    ] = "auto",
+    engine: Annotated[
+        str | None,
+        typer.Option("--engine", metavar="NAME", help="Use this engine's default voice."),
+    ] = None,
+    speed: Annotated[
+        float | None,
+        typer.Option("--speed", metavar="X", help="Speaking pace, 0.5 to 2.0 (1.0: the voice's)."),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="mp3|m4b", help="MP3 (ID3 chapters) or M4B (AAC).")
+    ] = "mp3",
+    transcript: Annotated[
+        str | None,
+        typer.Option("--transcript", metavar="vtt", help="Also write OUT.vtt (WebVTT)."),
+    ] = None,
+    chapters_json_file: Annotated[
+        bool,
+        typer.Option("--chapters-json", help="Also write OUT.chapters.json (Podcasting 2.0)."),
+    ] = False,
+    captions: Annotated[
+        str,
+        typer.Option("--captions", metavar="skip|read", help="Read picture captions aloud."),
+    ] = "skip",
+    lexicon: Annotated[
+        list[Path] | None,
+        typer.Option("--lexicon", metavar="FILE", help="Extra pronunciations (PLS or TOML)."),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", metavar="N", help="Parallel synthesis workers (default: cores)."),
+    ] = None,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option("--cache", metavar="DIR", help="Sentence cache (default: user cache dir)."),
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
+    bitrate: Annotated[
+        str, typer.Option("--bitrate", metavar="RATE", help="Audio bitrate, e.g. 64k.")
+    ] = "64k",
+    title: Annotated[
+        str | None, typer.Option("--title", help="Title of an edition (several articles).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print durations, chapters, loudness, files as JSON.")
+    ] = False,
+    rules: RulesOption = None,
+    allow_private: AllowPrivate = False,
+    encoding: EncodingOption = None,
+) -> None:
+    """Narrate articles into an MP3 (or M4B) with chapters: Headline, Standfirst, Body."""
+    if fmt not in ("mp3", "m4b"):
+        raise ConfigError(f"unknown --format {fmt!r}", hint="use mp3 or m4b")
+    if captions not in ("skip", "read"):
+        raise ConfigError(f"unknown --captions {captions!r}", hint="use skip or read")
+    if transcript not in (None, "vtt"):
+        raise ConfigError(f"unknown --transcript {transcript!r}", hint="use vtt")
+    if jobs is not None and jobs < 1:
+        raise ConfigError("--jobs must be 1 or more")
+    if not re.fullmatch(r"\d{2,3}k", bitrate):
+        raise ConfigError(f"bad --bitrate {bitrate!r}", hint="use a value such as 48k or 64k")
+    options = _options(rules, allow_private, encoding)
+    articles = _load_all(sources, options)
+    with _progress("Narrating") as (start, advance):
+        result = render_audio(
+            articles,
+            output,
+            AudioOptions(
+                voice=voice,
+                engine=engine,
+                speed=speed,
+                format=fmt,  # type: ignore[arg-type]
+                transcript=transcript == "vtt",
+                chapters_json=chapters_json_file,
+                jobs=jobs,
+                captions=captions,  # type: ignore[arg-type]
+                lexicons=tuple(lexicon or ()),
+                cache_dir=cache_dir,
+                use_cache=not no_cache,
+                bitrate=bitrate,
+                title=title,
+                progress=advance,
+                start_progress=start,
+            ),
+        )
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        minutes, seconds = divmod(result.duration_ms // 1000, 60)
+        print(
+            f"wrote {result.path}: {minutes}:{seconds:02d}, {len(result.timing.chapters)} "
+            f"chapters, {result.loudness_lufs:.1f} LUFS, {result.stats.engine_calls} sentences "
+            f"synthesised, {result.stats.cache_hits} from the cache",
+            file=sys.stderr,
+        )
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
+    """A rich progress bar on stderr when it is a terminal; silent otherwise."""
+    if not sys.stderr.isatty():
+        yield (lambda total: None), (lambda step: None)
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        f"[bold]{label}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+        yield (lambda total: bar.update(task, total=total)), (lambda step: bar.advance(task, step))
+
+
+@app.command()
+def voices(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
+) -> None:
+    """List the voice presets and whether each can speak on this machine (and why not)."""
+    rows = [usability(name) for name in preset_names()]
+    if as_json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "name": u.preset.name,
+                        "engine": u.preset.engine,
+                        "voice": u.preset.voice,
+                        "language": u.preset.language,
+                        "usable": u.usable,
+                        "note": u.reason,
+                        "description": u.preset.description,
+                    }
+                    for u in rows
+                ],
+                ensure_ascii=False,
+            )
+        )
+        return
+    for u in rows:
+        state = "yes" if u.usable else "no"
+        note = f" ({u.reason})" if u.reason else ""
+        print(
+            f"{u.preset.name:<8} {u.preset.engine:<7} {u.preset.language:<6} usable: {state}{note}"
+        )
+        print(f"         {u.preset.description}")
 
 
 def _error(message: str) -> None:

@@ -100,6 +100,15 @@ class EngineError(NewsvoiceError):
     exit_code = ExitStatus.ENGINE
 
 
+class EngineUnavailable(EngineError):
+    """The engine or voice cannot run here (not installed, needs the network, unknown voice);
+    raised before any work is done."""
+
+
+class SegmentFailed(EngineError):
+    """The engine failed on one piece of text (after retries)."""
+
+
 class RenderError(NewsvoiceError):
     exit_code = ExitStatus.RENDER
 

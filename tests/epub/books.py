@@ -8,14 +8,12 @@ NEWSVOICE_REQUIRE_TOOLS=1 (set by `make test` and so by CI) a missing checker fa
 
 from __future__ import annotations
 
-import os
 import subprocess
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
 from lxml import etree
 
 from newsvoice.render.epub import EpubOptions, RenderResult, render_epub
@@ -30,16 +28,6 @@ ARTIFACTS = REPO / "tests" / "artifacts"
 SEED_HTML = SAMPLES / "csmonitor-kerry-china.html"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 CORPUS_PAGES = 20
-
-
-def need(tool: str, path: str | None) -> str:
-    """The tool's path, or skip (fail under NEWSVOICE_REQUIRE_TOOLS=1)."""
-    if path and Path(path).exists():
-        return path
-    message = f"{tool} is not installed (run `make test` to install the checkers)"
-    if os.environ.get("NEWSVOICE_REQUIRE_TOOLS") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @dataclass

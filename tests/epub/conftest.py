@@ -9,7 +9,8 @@ import pytest
 
 from bench import zyte
 from newsvoice import extract_article, load
-from tests.epub.books import CORPUS_PAGES, JS, SAMPLES, SEED_HTML, Book, build, need
+from tests.epub.books import CORPUS_PAGES, JS, SAMPLES, SEED_HTML, Book, build
+from tests.helpers import need
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -1,0 +1,105 @@
+"""A content-addressed cache of synthesised sentences.
+
+Key: sha256 of the engine, its version, the voice settings, the lexicon's digest and the
+spoken text (plus this cache's schema). Value: a 16-bit mono WAV named by the key, written
+atomically. An entry that cannot be read is a miss and is written again; concurrent runs
+are safe because they write identical bytes to the same name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import wave
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .engines import AudioChunk
+from .errors import RenderError
+from .io import atomic_writer
+
+if TYPE_CHECKING:
+    from .engines import VoiceSpec
+
+SCHEMA = 1
+
+
+def default_cache_dir() -> Path:
+    """NEWSVOICE_CACHE, else the user's cache directory (XDG, macOS or Windows)."""
+    override = os.environ.get("NEWSVOICE_CACHE")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "newsvoice" / "tts"
+
+
+def segment_key(engine: str, version: str, voice: VoiceSpec, lexicon_digest: str, text: str) -> str:
+    payload = {
+        "schema": SCHEMA,
+        "engine": engine,
+        "version": version,
+        "voice": voice.voice,
+        "speed": round(voice.speed, 4),
+        "language": voice.language,
+        "lexicon": lexicon_digest,
+        "text": text,
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class SegmentCache:
+    """Read and write cached sentences; ``root=None`` disables the cache."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, key: str) -> Path:
+        assert self.root is not None  # noqa: S101 - callers check enabled first
+        return self.root / key[:2] / f"{key}.wav"
+
+    @property
+    def enabled(self) -> bool:
+        return self.root is not None
+
+    def get(self, key: str) -> AudioChunk | None:
+        if self.root is None:
+            return None
+        try:
+            with wave.open(str(self._path(key)), "rb") as wav:
+                if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
+                    raise wave.Error("not 16-bit mono")
+                frames = wav.getnframes()
+                pcm = wav.readframes(frames)
+                rate = wav.getframerate()
+            if frames == 0 or len(pcm) != frames * 2:
+                raise wave.Error("truncated")
+        except (OSError, EOFError, wave.Error):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return AudioChunk(pcm=pcm, sample_rate=rate)
+
+    def put(self, key: str, chunk: AudioChunk) -> None:
+        """Store a chunk; failures are ignored (the cache is an optimisation)."""
+        if self.root is None or not chunk.pcm:
+            return
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_writer(path, durable=False) as out, wave.open(out, "wb") as wav:
+                wav.setnchannels(1)
+                wav.setsampwidth(2)
+                wav.setframerate(chunk.sample_rate)
+                wav.writeframes(chunk.pcm)
+        except (OSError, RenderError):
+            return

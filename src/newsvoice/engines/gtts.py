@@ -1,0 +1,223 @@
+"""gTTS: Google Translate's text-to-speech service. Online only; many languages.
+
+``check`` fails fast when the service's host does not resolve, so an offline run stops
+before any work with a one-line remedy. The service returns MP3, which ffmpeg decodes to
+24 kHz mono PCM. The service can change its voice at any time, so its output is not
+reproducible and the cache key only says which gTTS client made it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _dist_version
+from typing import Any, ClassVar
+
+from ..errors import EngineUnavailable, SegmentFailed
+from .base import AudioChunk, EngineCaps, VoiceInfo, VoiceSpec
+
+SAMPLE_RATE = 24_000
+VOICE_ID = "default"
+HOST = "translate.google.com"
+RESOLVE_TIMEOUT_S = 3.0
+REQUEST_TIMEOUT_S = (5.0, 30.0)  # connect, read
+DECODE_TIMEOUT_S = 60.0
+MIN_TEMPO, MAX_TEMPO = 0.5, 2.0  # ffmpeg atempo's range in one pass
+ONLINE_FOR_S = 300.0  # how long a successful check is trusted
+OFFLINE_MESSAGE = "gTTS needs internet access; use --engine hibari"
+_INSTALL_HINT = "pip install gtts"
+# BCP 47 primary subtags that gTTS knows under another (older) code
+_ALIASES = {"he": "iw", "jv": "jw", "nb": "no", "fil": "tl"}
+_REVISION = 1  # bump when newsvoice changes how it calls gTTS or decodes its MP3
+
+
+def _library_version() -> str:
+    try:
+        return _dist_version("gtts")
+    except PackageNotFoundError:
+        return "missing"
+
+
+_CAPS = EngineCaps(
+    sample_rate=SAMPLE_RATE,
+    max_chars=500,  # gTTS itself cuts text into requests of at most 100 characters
+    parallel_safe=False,  # one client at a time: be gentle with a free web service
+    needs_network=True,
+    languages=(),
+)
+
+_online_until = 0.0  # monotonic time until which the last successful check holds
+
+
+def _gtts() -> Any:
+    try:
+        import gtts
+    except ImportError as exc:
+        raise EngineUnavailable("the gtts engine is not installed", hint=_INSTALL_HINT) from exc
+    return gtts
+
+
+def _languages() -> dict[str, str]:
+    from gtts.lang import tts_langs
+
+    languages: dict[str, str] = tts_langs()
+    return languages
+
+
+def language_code(tag: str) -> str:
+    """The gTTS language for a BCP 47 tag: its primary subtag ("de-CH" → "de")."""
+    primary = tag.strip().replace("_", "-").split("-")[0].lower()
+    return _ALIASES.get(primary, primary)
+
+
+def _resolves(host: str, timeout: float) -> bool:
+    """Whether ``host`` resolves within ``timeout`` seconds (a stuck resolver counts as no)."""
+    outcome: list[bool] = []
+    done = threading.Event()
+
+    def resolve() -> None:
+        try:
+            socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            outcome.append(False)
+        else:
+            outcome.append(True)
+        finally:
+            done.set()
+
+    # a daemon thread: if the resolver hangs, the process can still exit
+    threading.Thread(target=resolve, name="newsvoice-gtts-dns", daemon=True).start()
+    return done.wait(timeout) and outcome == [True]
+
+
+def _ffmpeg() -> str:
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    try:
+        import imageio_ffmpeg
+
+        exe: str = imageio_ffmpeg.get_ffmpeg_exe()
+    except Exception as exc:
+        raise EngineUnavailable(
+            "gTTS needs ffmpeg to decode its MP3 and none was found",
+            hint="apt-get install ffmpeg, or pip install imageio-ffmpeg",
+        ) from exc
+    return exe
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+
+
+def _is_connection_problem(exc: BaseException) -> bool:
+    import requests
+
+    if isinstance(exc, requests.ConnectionError | requests.Timeout):
+        return True
+    if getattr(exc, "rsp", "absent") is None:
+        return True  # gTTSError without a response: the request never got an answer
+    context = exc.__cause__ or exc.__context__
+    return context is not None and _is_connection_problem(context)
+
+
+def _tempo(speed: float) -> float:
+    return max(MIN_TEMPO, min(MAX_TEMPO, speed))
+
+
+def _decode_mp3(data: bytes, text: str, speed: float) -> bytes:
+    """MP3 → mono s16le PCM at SAMPLE_RATE, sped up or slowed down (pitch kept) by ``speed``."""
+    tempo = _tempo(speed)
+    filters = ["-af", f"atempo={tempo:.4f}"] if tempo != 1.0 else []
+    command = [
+        _ffmpeg(), "-hide_banner", "-loglevel", "error", "-nostdin",
+        "-f", "mp3", "-i", "pipe:0", *filters,
+        "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(SAMPLE_RATE),
+        "pipe:1",
+    ]  # fmt: skip
+    try:
+        result = subprocess.run(  # noqa: S603 - a fixed argument list, no shell
+            command, input=data, capture_output=True, timeout=DECODE_TIMEOUT_S, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise SegmentFailed(
+            f"cannot decode gTTS audio for {text[:40]!r} ({type(exc).__name__})",
+            hint="check that ffmpeg runs",
+        ) from exc
+    if result.returncode != 0:
+        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SegmentFailed(
+            f"ffmpeg could not decode gTTS audio for {text[:40]!r}"
+            f" ({lines[0] if lines else f'exit {result.returncode}'})",
+            hint="try again later, or use --engine hibari",
+        )
+    pcm = result.stdout
+    return pcm[: len(pcm) - len(pcm) % 2]
+
+
+class GttsEngine:
+    """gTTS 2.5 with the service's one voice per language."""
+
+    name: ClassVar[str] = "gtts"
+    version: ClassVar[str] = f"gtts {_library_version()}/{_REVISION}"
+
+    @property
+    def caps(self) -> EngineCaps:
+        return _CAPS
+
+    def voices(self) -> list[VoiceInfo]:
+        try:
+            _gtts()
+        except EngineUnavailable:
+            installed = False
+        else:
+            installed = True
+        return [
+            VoiceInfo(
+                id=VOICE_ID,
+                language="mul",
+                description="Google Translate's voice for the text's language (online)",
+                offline=False,
+                installed=installed,
+            )
+        ]
+
+    def check(self, voice: VoiceSpec) -> None:
+        global _online_until
+        _gtts()
+        if voice.voice != VOICE_ID:
+            raise EngineUnavailable(
+                f"gtts has no voice {voice.voice!r}", hint=f"use the voice {VOICE_ID!r}"
+            )
+        code = language_code(voice.language)
+        if code not in _languages():
+            raise EngineUnavailable(
+                f"gTTS does not speak {voice.language!r}", hint="use --engine espeak"
+            )
+        _ffmpeg()
+        if time.monotonic() < _online_until:
+            return
+        if not _resolves(HOST, RESOLVE_TIMEOUT_S):
+            raise EngineUnavailable(OFFLINE_MESSAGE)
+        _online_until = time.monotonic() + ONLINE_FOR_S
+
+    def synthesize(self, text: str, voice: VoiceSpec) -> AudioChunk:
+        if not text.strip():
+            return AudioChunk(b"", SAMPLE_RATE)
+        gtts = _gtts()
+        try:
+            client = gtts.gTTS(text, lang=language_code(voice.language), timeout=REQUEST_TIMEOUT_S)
+            mp3 = b"".join(client.stream())
+        except Exception as exc:
+            if _is_connection_problem(exc):
+                raise EngineUnavailable(OFFLINE_MESSAGE) from exc
+            raise SegmentFailed(
+                f"gTTS failed on {text[:40]!r} ({_one_line(exc)})",
+                hint="try again later, or use --engine hibari",
+            ) from exc
+        return AudioChunk(_decode_mp3(mp3, text, voice.speed), SAMPLE_RATE)

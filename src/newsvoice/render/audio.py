@@ -1,0 +1,482 @@
+"""Articles → a narrated MP3 (or M4B) with chapter markers, and its transcript and chapters.
+
+Pipeline: choose the voice preset per article → build the speech script → synthesise
+sentences (cache, parallel workers) → lay them out with pauses, recording the timing table
+from sample counts → loudness to −16 LUFS (ITU-R BS.1770) with a true-peak limiter → one
+ffmpeg pass that encodes, tags, embeds the cover and writes the chapters → WebVTT and
+Podcasting 2.0 chapters from the same table. Every file is written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pyloudnorm
+from scipy.ndimage import minimum_filter1d, uniform_filter1d
+from scipy.signal import resample_poly
+
+from ..cache import SegmentCache, default_cache_dir
+from ..engines import AudioChunk, load_engine
+from ..errors import ConfigError, EngineUnavailable, RenderError
+from ..io import write_atomic
+from ..presets import Preset, choose_preset, preset_lexicon, with_overrides
+from ..speech.script import CaptionPolicy, Script, build_script
+from ..synth import Job, SynthStats, synthesize
+from .cover import cover_png
+from .epub import cover_text
+from .timing import TimedChapter, TimedSegment, TimingTable, chapters_json, ffmetadata, webvtt
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from ..model import Article
+
+Format = Literal["mp3", "m4b"]
+TARGET_LUFS = -16.0
+# A 64 kbit/s MP3 (and AAC) loses about 0.3-0.6 LU to the encoder's low-pass filter, so the
+# PCM aims that much higher for the file to measure -16 LUFS.
+ENCODER_LOSS_LU = 0.4
+CEILING_DBTP = -1.5  # leaves room for the encoder's overshoot: the file measures ≤ −1 dBTP
+ISO_639_2 = {
+    "en": "eng",
+    "de": "deu",
+    "fr": "fra",
+    "es": "spa",
+    "it": "ita",
+    "pt": "por",
+    "nl": "nld",
+    "sv": "swe",
+    "da": "dan",
+    "no": "nor",
+    "fi": "fin",
+    "pl": "pol",
+    "cs": "ces",
+    "ru": "rus",
+    "uk": "ukr",
+    "tr": "tur",
+    "el": "ell",
+    "ar": "ara",
+    "he": "heb",
+    "zh": "zho",
+    "ja": "jpn",
+    "ko": "kor",
+    "hi": "hin",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AudioOptions:
+    voice: str = "auto"  # a preset name or file; "auto" chooses by the article's language
+    engine: str | None = None
+    speed: float | None = None
+    format: Format = "mp3"
+    transcript: bool = False  # write OUT.vtt
+    chapters_json: bool = False  # write OUT.chapters.json
+    jobs: int | None = None
+    captions: CaptionPolicy = "skip"
+    lexicons: tuple[Path, ...] = ()
+    cache_dir: Path | None = None  # None: NEWSVOICE_CACHE or the user cache directory
+    use_cache: bool = True
+    bitrate: str = "64k"
+    sample_rate: int = 44100
+    title: str | None = None  # of an edition
+    progress: Callable[[int], None] | None = None
+    start_progress: Callable[[int], None] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AudioResult:
+    path: str
+    format: str
+    duration_ms: int
+    size: int
+    sha256: str
+    timing: TimingTable
+    loudness_lufs: float
+    true_peak_dbtp: float
+    voices: tuple[str, ...]
+    stats: SynthStats
+    seconds: float
+    transcript: str | None = None
+    chapters_file: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "format": self.format,
+            "duration_ms": self.duration_ms,
+            "size": self.size,
+            "sha256": self.sha256,
+            "chapters": self.timing.to_dict()["chapters"],
+            "sentences": len(self.timing.segments),
+            "loudness_lufs": round(self.loudness_lufs, 2),
+            "true_peak_dbtp": round(self.true_peak_dbtp, 2),
+            "voices": list(self.voices),
+            "engine_calls": self.stats.engine_calls,
+            "cache_hits": self.stats.cache_hits,
+            "synthesis_seconds": round(self.stats.seconds, 3),
+            "engine_seconds": round(self.stats.engine_seconds, 3),
+            "seconds": round(self.seconds, 3),
+            "transcript": self.transcript,
+            "chapters_json": self.chapters_file,
+        }
+
+
+# --- the voice plan ------------------------------------------------------------------------
+
+
+def plan_voices(articles: Sequence[Article], options: AudioOptions) -> list[Preset]:
+    """Each article's preset, checked before any work: EngineUnavailable says why not."""
+    presets = []
+    for article in articles:
+        language = article.language if article.language != "und" else "en"
+        preset = with_overrides(
+            choose_preset(options.voice, language), engine=options.engine, speed=options.speed
+        )
+        if not preset.speaks(language):
+            raise EngineUnavailable(
+                f"voice {preset.name!r} speaks {preset.language}, but the article is in {language}",
+                hint="use --voice espeak (or --voice auto) for other languages",
+            )
+        load_engine(preset.engine).check(preset.spec(language))
+        presets.append(preset)
+    return presets
+
+
+# --- layout and loudness -------------------------------------------------------------------
+
+
+def _samples(chunk: AudioChunk, rate: int) -> np.ndarray:
+    audio = np.frombuffer(chunk.pcm, dtype="<i2").astype(np.float32) / 32768.0
+    if chunk.sample_rate != rate:
+        audio = np.asarray(resample_poly(audio, rate, chunk.sample_rate), dtype=np.float32)
+    return audio
+
+
+def lay_out(
+    script: Script, chunks: Sequence[AudioChunk], lead_in_ms: int, tail_ms: int
+) -> tuple[np.ndarray, int, TimingTable]:
+    """The whole narration as one float32 track, and its timing table."""
+    rate = max(c.sample_rate for c in chunks)
+    parts: list[np.ndarray] = [np.zeros(rate * lead_in_ms // 1000, dtype=np.float32)]
+    position = len(parts[0])
+    timed: list[TimedSegment] = []
+    for number, (segment, chunk) in enumerate(zip(script.segments, chunks, strict=True)):
+        audio = _samples(chunk, rate)
+        start = position
+        parts.append(audio)
+        position += len(audio)
+        timed.append(
+            TimedSegment(
+                segment.index,
+                segment.chapter,
+                start * 1000 // rate,
+                position * 1000 // rate,
+                segment.text,
+            )
+        )
+        pause = tail_ms if number == len(chunks) - 1 else segment.pause_after_ms
+        silence = np.zeros(rate * pause // 1000, dtype=np.float32)
+        parts.append(silence)
+        position += len(silence)
+    track = np.concatenate(parts)
+    duration = len(track) * 1000 // rate
+    chapters: list[TimedChapter] = []
+    starts = [
+        0 if index == 0 else min(t.start_ms for t in timed if t.chapter == index)
+        for index in range(len(script.chapters))
+    ]
+    for index, mark in enumerate(script.chapters):
+        end = starts[index + 1] if index + 1 < len(starts) else duration
+        chapters.append(TimedChapter(mark.title, starts[index], end))
+    return track, rate, TimingTable(tuple(timed), tuple(chapters), duration)
+
+
+INTERSAMPLE_DB = 3.5  # how far a true peak can rise above the neighbouring sample peaks
+PEAK_PAD = 32  # samples of context around a candidate peak when oversampling
+
+
+def _candidate_windows(track: np.ndarray, threshold: float) -> list[tuple[int, int]]:
+    """Merged sample ranges around every sample at or above ``threshold``."""
+    hits = np.flatnonzero(np.abs(track) >= threshold)
+    if not len(hits):
+        return []
+    gaps = np.flatnonzero(np.diff(hits) > 2 * PEAK_PAD) + 1
+    return [
+        (max(0, int(group[0]) - PEAK_PAD), min(len(track), int(group[-1]) + PEAK_PAD + 1))
+        for group in np.split(hits, gaps)
+    ]
+
+
+def _envelope(track: np.ndarray, threshold: float) -> np.ndarray:
+    """Per sample, the largest 4×-oversampled magnitude around it, computed only where a
+    true peak could reach ``threshold`` (elsewhere the plain magnitude). The candidate
+    windows are oversampled in one call, separated by silence."""
+    envelope: np.ndarray = np.abs(track)
+    windows = _candidate_windows(track, threshold * 10 ** (-INTERSAMPLE_DB / 20))
+    if not windows:
+        return envelope
+    gap = np.zeros(2 * PEAK_PAD, dtype=track.dtype)
+    pieces: list[np.ndarray] = []
+    sources: list[np.ndarray] = []
+    targets: list[np.ndarray] = []
+    offset = 0
+    for start, end in windows:
+        pieces += [track[start:end], gap]
+        sources.append(np.arange(start, end))
+        targets.append(np.arange(offset, offset + end - start))
+        offset += end - start + len(gap)
+    joined = np.concatenate(pieces)
+    over = np.abs(resample_poly(joined, 4, 1))[: len(joined) * 4].reshape(-1, 4).max(axis=1)
+    where, at = np.concatenate(sources), np.concatenate(targets)
+    envelope[where] = np.maximum(envelope[where], over[at])
+    return np.asarray(envelope, dtype=np.float32)
+
+
+def true_peak_db(track: np.ndarray) -> float:
+    """True peak (dBTP) by 4× oversampling, as BS.1770 describes (only around the peaks)."""
+    if not len(track):
+        return -120.0
+    loudest = float(np.max(np.abs(track)))
+    if loudest <= 0:
+        return -120.0
+    peak = float(np.max(_envelope(track, loudest)))
+    return 20 * float(np.log10(max(peak, 1e-9)))
+
+
+def _limit(track: np.ndarray, rate: int, ceiling_db: float) -> np.ndarray:
+    """A look-ahead peak limiter on the oversampled envelope: the gain never lets a true peak
+    pass the ceiling, and changes smoothly over about 10 ms."""
+    ceiling = 10 ** (ceiling_db / 20)
+    gain = np.minimum(1.0, ceiling / np.maximum(_envelope(track, ceiling), 1e-9))
+    half = max(1, rate // 100)  # 10 ms
+    held = minimum_filter1d(gain, size=2 * half + 1)
+    smooth = uniform_filter1d(held, size=half + 1)
+    return np.asarray(track * np.minimum(smooth, gain), dtype=np.float32)
+
+
+def loudness_normalise(track: np.ndarray, rate: int) -> tuple[np.ndarray, float, float]:
+    """Integrated loudness to −16 LUFS with true peaks under the ceiling; returns the
+    track, its loudness and its true peak. A gain moves loudness by exactly its decibels,
+    so the meter runs again only after the limiter has had to act."""
+    meter = pyloudnorm.Meter(rate)
+    loudness = meter.integrated_loudness(track)
+    if not np.isfinite(loudness):
+        return track, float(loudness), true_peak_db(track)
+    target = TARGET_LUFS + ENCODER_LOSS_LU
+    out = track
+    for _ in range(3):
+        out = (out * 10 ** ((target - loudness) / 20)).astype(np.float32)
+        loudness = target
+        if true_peak_db(out) <= CEILING_DBTP:
+            break
+        out = _limit(out, rate, CEILING_DBTP - 0.2)
+        loudness = meter.integrated_loudness(out)
+        if abs(loudness - target) <= 0.3:
+            break
+    return out, float(loudness) - ENCODER_LOSS_LU, true_peak_db(out)
+
+
+# --- encoding ------------------------------------------------------------------------------
+
+
+def ffmpeg_path() -> str:
+    """ffmpeg on PATH, else the static one inside the imageio-ffmpeg wheel."""
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    try:
+        import imageio_ffmpeg
+
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except (ImportError, RuntimeError) as exc:
+        raise RenderError(
+            "ffmpeg is not available", hint="install ffmpeg, or pip install imageio-ffmpeg"
+        ) from exc
+
+
+def _tags(articles: Sequence[Article], title: str, voices: Sequence[str]) -> dict[str, str]:
+    first = articles[0]
+    artist = first.byline.removeprefix("By ").removeprefix("by ") if len(articles) == 1 else ""
+    sites = {a.site_name for a in articles if a.site_name}
+    dates = [a.published for a in articles if a.published]
+    language = first.language.split("-")[0].lower()
+    return {
+        "title": title,
+        "artist": artist or (first.site_name if len(sites) == 1 else "newsvoice"),
+        "album": sites.pop() if len(sites) == 1 else "newsvoice edition",
+        "date": max(dates).date().isoformat() if dates else "",
+        "language": ISO_639_2.get(language, ""),
+        "genre": "Speech",
+        "comment": f"Narrated with a synthetic voice ({', '.join(voices)}) by newsvoice",
+    }
+
+
+def encode(
+    track: np.ndarray,
+    rate: int,
+    target: Path,
+    fmt: Format,
+    metadata: str,
+    cover: bytes | None,
+    options: AudioOptions,
+) -> None:
+    """One ffmpeg pass: PCM in, the encoded file with tags, chapters and cover out, written
+    to a temporary file beside the target and renamed into place."""
+    pcm = (np.clip(track, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+    with tempfile.TemporaryDirectory(prefix="newsvoice-") as scratch:
+        meta_path = Path(scratch) / "meta.txt"
+        meta_path.write_text(metadata, "utf-8")
+        command = [
+            ffmpeg_path(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "s16le",
+            "-ar",
+            str(rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-i",
+            str(meta_path),
+        ]
+        if cover:
+            cover_path = Path(scratch) / "cover.png"
+            cover_path.write_bytes(cover)
+            command += ["-i", str(cover_path)]
+        command += ["-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"]
+        if cover:
+            command += [
+                "-map",
+                "2:v",
+                "-c:v",
+                "png",
+                "-disposition:v",
+                "attached_pic",
+                "-metadata:s:v",
+                "title=Album cover",
+                "-metadata:s:v",
+                "comment=Cover (front)",
+            ]
+        command += ["-ac", "1", "-ar", str(options.sample_rate), "-b:a", options.bitrate]
+        if fmt == "mp3":
+            command += [
+                "-c:a",
+                "libmp3lame",
+                "-compression_level",
+                "7",
+                "-id3v2_version",
+                "4",
+                "-f",
+                "mp3",
+            ]
+        else:
+            command += ["-c:a", "aac", "-movflags", "+faststart", "-f", "ipod"]
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(handle)
+        temp = Path(name)
+        try:
+            done = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+                [*command, str(temp)], input=pcm, capture_output=True, check=False
+            )
+            if done.returncode != 0:
+                reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+                raise RenderError(
+                    f"ffmpeg could not encode {target.name}: "
+                    f"{reason[-1] if reason else done.returncode}"
+                )
+            temp.chmod(0o644)
+            temp.replace(target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+
+
+# --- the whole job -------------------------------------------------------------------------
+
+
+def render_audio(
+    articles: Sequence[Article], path: Path | str, options: AudioOptions | None = None
+) -> AudioResult:
+    """Narrate ``articles`` into ``path`` (MP3 or M4B), plus the transcript and chapters
+    files when asked; nothing is left half-written if any step fails."""
+    started = time.perf_counter()
+    options = options or AudioOptions()
+    if not articles:
+        raise ConfigError("no articles to narrate")
+    target = Path(path)
+    presets = plan_voices(articles, options)
+    lexicons = [preset_lexicon(p, options.lexicons) for p in presets]
+    script = build_script(articles, lexicons, presets[0].pauses, options.captions)
+    if not script.segments:
+        raise RenderError("nothing to read aloud")
+    jobs = [
+        Job(
+            engine=presets[s.article].engine,
+            voice=presets[s.article].spec(_language(articles[s.article])),
+            text=s.spoken,
+            lexicon=lexicons[s.article].digest,
+        )
+        for s in script.segments
+    ]
+    cache = SegmentCache((options.cache_dir or default_cache_dir()) if options.use_cache else None)
+    if options.start_progress:
+        options.start_progress(len(jobs))
+    chunks, stats = synthesize(jobs, cache, options.jobs, options.progress)
+    track, rate, table = lay_out(script, chunks, presets[0].pauses.lead_in, presets[0].pauses.tail)
+    track, loudness, peak = loudness_normalise(track, rate)
+
+    title = articles[0].headline if len(articles) == 1 else (options.title or "News edition")
+    voices = tuple(dict.fromkeys(f"{p.engine}/{p.voice}" for p in presets))
+    text = cover_text(articles, title)
+    cover = cover_png(text, (1400, 1400))
+    encode(
+        track,
+        rate,
+        target,
+        options.format,
+        ffmetadata(table, _tags(articles, title, voices)),
+        cover,
+        options,
+    )
+    transcript = chapters_file = None
+    if options.transcript:
+        transcript = str(target.with_suffix(".vtt"))
+        write_atomic(Path(transcript), webvtt(table).encode("utf-8"))
+    if options.chapters_json:
+        chapters_file = str(target.with_suffix(".chapters.json"))
+        write_atomic(Path(chapters_file), chapters_json(table, title, target.name).encode("utf-8"))
+    data = target.read_bytes()
+    return AudioResult(
+        path=str(target),
+        format=options.format,
+        duration_ms=table.duration_ms,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        timing=table,
+        loudness_lufs=loudness,
+        true_peak_dbtp=peak,
+        voices=voices,
+        stats=stats,
+        seconds=time.perf_counter() - started,
+        transcript=transcript,
+        chapters_file=chapters_file,
+    )
+
+
+def _language(article: Article) -> str:
+    return article.language if article.language != "und" else "en"

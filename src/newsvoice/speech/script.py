@@ -1,0 +1,215 @@
+"""Article → speech script: chapters of sentence segments, each with its display text (for
+transcripts and read-along), its spoken text (normalised, lexicon applied) and the pause
+that follows it.
+
+Chapters: Headline; Standfirst (the standfirst, then "By …"), when there is one; Body
+(subheadings, paragraphs, list items, quotes, table rows). Several articles make one
+chapter each. Captions are read only when asked ("Photo caption: …"); credits never are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from ..model import (
+    Article,
+    Block,
+    Figure,
+    Heading,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Quote,
+    Table,
+    inline_text,
+)
+from ..text import squash
+from .normalize import normalize
+from .sentences import split_sentences
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from ..presets import Pauses
+    from .lexicon import Lexicon
+
+CaptionPolicy = Literal["skip", "read"]
+MAX_SEGMENT_CHARS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    index: int
+    chapter: int
+    article: int
+    kind: str  # headline, standfirst, byline, heading, paragraph, item, quote, row, caption
+    block: int  # the body block it comes from; -1 for headline, standfirst and byline
+    text: str  # as displayed
+    spoken: str  # as given to the engine
+    pause_after_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterMark:
+    title: str
+    article: int
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    chapters: tuple[ChapterMark, ...]
+    segments: tuple[Segment, ...]
+
+    def chapter_segments(self, chapter: int) -> list[Segment]:
+        return [s for s in self.segments if s.chapter == chapter]
+
+
+@dataclass(slots=True)
+class _Piece:
+    """A run of display text before it is cut into sentences."""
+
+    kind: str
+    block: int
+    text: str
+    pause: str  # which pause follows the run: sentence, paragraph, heading, chapter
+
+
+class _Builder:
+    def __init__(self, lexicon: Lexicon, pauses: Pauses, language: str) -> None:
+        self.lexicon = lexicon
+        self.pauses = pauses
+        self.language = language
+        self.chapters: list[ChapterMark] = []
+        self.segments: list[Segment] = []
+
+    def chapter(self, title: str, article: int, pieces: list[_Piece]) -> None:
+        pieces = [p for p in pieces if p.text.strip()]
+        if not pieces:
+            return
+        chapter = len(self.chapters)
+        self.chapters.append(ChapterMark(title, article))
+        for number, piece in enumerate(pieces):
+            sentences = split_sentences(piece.text, self.language, MAX_SEGMENT_CHARS)
+            for position, sentence in enumerate(sentences):
+                spoken = self.lexicon.apply(normalize(sentence, self.language)).strip()
+                if not spoken:
+                    continue
+                last_of_piece = position == len(sentences) - 1
+                if not last_of_piece:
+                    pause = self.pauses.sentence
+                elif number == len(pieces) - 1:
+                    pause = self.pauses.chapter
+                elif pieces[number + 1].kind == "heading":
+                    pause = self.pauses.heading
+                else:
+                    pause = getattr(self.pauses, piece.pause)
+                self.segments.append(
+                    Segment(
+                        index=len(self.segments),
+                        chapter=chapter,
+                        article=article,
+                        kind=piece.kind,
+                        block=piece.block,
+                        text=sentence,
+                        spoken=spoken,
+                        pause_after_ms=pause,
+                    )
+                )
+
+
+def _byline(article: Article) -> str:
+    byline = article.byline.strip()
+    if not byline and article.authors:
+        names = list(article.authors)
+        byline = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    if byline and not byline.lower().startswith("by "):
+        byline = f"By {byline}"
+    return byline
+
+
+def _ended(text: str) -> str:
+    """Text with a full stop if it has no end punctuation, so that it is read as a sentence."""
+    text = text.strip()
+    if text and text[-1] not in ".!?…:;\"”’'»)":
+        return text + "."
+    return text
+
+
+def _caption(figure: Figure, block: int, captions: CaptionPolicy) -> Iterator[_Piece]:
+    if captions == "read" and figure.caption:
+        yield _Piece("caption", block, f"Photo caption: {_ended(figure.caption)}", "paragraph")
+
+
+def _list_items(items: Sequence[ListItem], block: int) -> Iterator[_Piece]:
+    for item in items:
+        text = squash(inline_text(item.inlines))
+        if text:
+            yield _Piece("item", block, _ended(text), "sentence")
+        if item.sublist is not None:
+            yield from _list_items(item.sublist.items, block)
+
+
+def _body(blocks: Sequence[Block], captions: CaptionPolicy) -> Iterator[_Piece]:
+    for index, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            yield _Piece("heading", index, _ended(squash(inline_text(block.inlines))), "paragraph")
+        elif isinstance(block, Paragraph):
+            yield _Piece("paragraph", index, squash(inline_text(block.inlines)), "paragraph")
+        elif isinstance(block, ListBlock):
+            items = list(_list_items(block.items, index))
+            if items:
+                items[-1].pause = "paragraph"
+            yield from items
+        elif isinstance(block, Quote):
+            if block.attribution:
+                yield _Piece(
+                    "quote", index, f"{block.attribution.rstrip('.,;:')}, said:", "sentence"
+                )
+            yield from (
+                _Piece("quote", index, p.text, p.pause) for p in _body(block.blocks, captions)
+            )
+        elif isinstance(block, Table):
+            if block.caption:
+                yield _Piece("row", index, _ended(f"Table: {block.caption}"), "sentence")
+            for row in block.rows:
+                cells = [squash(inline_text(c.inlines)) for c in row]
+                yield _Piece("row", index, _ended(", ".join(c for c in cells if c)), "sentence")
+        elif isinstance(block, Figure):
+            yield from _caption(block, index, captions)
+        # preformatted text (code, ASCII art) is not read
+
+
+def build_script(
+    articles: Sequence[Article],
+    lexicons: Sequence[Lexicon],
+    pauses: Pauses,
+    captions: CaptionPolicy = "skip",
+) -> Script:
+    """The narration of one article (three chapters) or an edition (one chapter per
+    article); ``lexicons`` gives each article's pronunciation lexicon."""
+    builder = _Builder(lexicons[0], pauses, "en")
+    edition = len(articles) > 1
+    for number, article in enumerate(articles):
+        builder.lexicon = lexicons[number]
+        builder.language = article.language if article.language != "und" else "en"
+        headline = [_Piece("headline", -1, _ended(article.headline), "chapter")]
+        front: list[_Piece] = []
+        if article.standfirst:
+            front.append(_Piece("standfirst", -1, _ended(article.standfirst), "paragraph"))
+        byline = _byline(article)
+        if byline:
+            front.append(_Piece("byline", -1, _ended(byline), "paragraph"))
+        body: list[_Piece] = []
+        if article.lead_figure is not None:
+            body.extend(_caption(article.lead_figure, -1, captions))
+        body.extend(_body(article.blocks, captions))
+        if edition:
+            for piece in headline + front:
+                piece.pause = "paragraph"
+            builder.chapter(article.headline, number, headline + front + body)
+        else:
+            builder.chapter("Headline", number, headline)
+            builder.chapter("Standfirst", number, front)
+            builder.chapter("Body", number, body)
+    return Script(tuple(builder.chapters), tuple(builder.segments))

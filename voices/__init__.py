@@ -1,0 +1,1 @@
+"""Voice presets (*.toml) and pronunciation lexicons (lexicons/), shipped as package data."""
