@@ -26,13 +26,17 @@ $(JS_INSTALLED): $(JS)/package.json $(JS)/package-lock.json
 		npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-checkers: $(INSTALLED) $(JS_INSTALLED) ## install the real checkers: Java and Chromium (apt-get), Ace and epub.js (npm)
-	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && \
-		$(SUDO) apt-get install -y -qq default-jre-headless; }
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
-		$(SUDO) apt-get install -y -qq chromium; }
+APT_TOOLS := java:default-jre-headless chromium:chromium ffprobe:ffmpeg espeak-ng:espeak-ng
 
-demo: $(INSTALLED) ## print every sample's article, then write EPUBs to out/
+checkers: $(INSTALLED) $(JS_INSTALLED) ## install the real checkers and tools: Java, Chromium, ffmpeg, espeak-ng (apt-get), Ace and epub.js (npm)
+	@missing=""; for pair in $(APT_TOOLS); do \
+		command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+demo: $(INSTALLED) ## print every sample's article, then write EPUBs, the seed's MP3, VTT and chapters to out/
 	@for f in samples/*.html samples/*.txt; do \
 		printf '\n\033[1m== %s\033[0m\n\n' "$$f"; \
 		$(BIN)/newsvoice extract "$$f" || exit $$?; \
@@ -40,6 +44,8 @@ demo: $(INSTALLED) ## print every sample's article, then write EPUBs to out/
 	@mkdir -p out
 	$(BIN)/newsvoice epub samples/csmonitor-kerry-china.html -o out/seed.epub
 	$(BIN)/newsvoice epub samples/ -o out/samples-edition.epub --title "newsvoice samples"
+	$(BIN)/newsvoice audio samples/csmonitor-kerry-china.html -o out/seed.mp3 \
+		--transcript vtt --chapters-json
 
 test: lint typecheck pytest ## lint, type-check and run the whole test suite with the real checkers
 
@@ -53,8 +59,9 @@ lint: $(INSTALLED) ## ruff check and ruff format --check
 typecheck: $(INSTALLED) ## mypy (strict) over src/newsvoice
 	$(BIN)/mypy
 
-bench: $(INSTALLED) ## extraction quality and speed against trafilatura on the Zyte corpus
+bench: $(INSTALLED) ## extraction against trafilatura; narration engine against end to end
 	$(BIN)/python -m bench.extraction
+	$(BIN)/python -m bench.narration
 
 clean: ## remove the venv, caches and build output
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis \

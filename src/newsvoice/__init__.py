@@ -7,20 +7,41 @@ Library API::
     article = newsvoice.extract_article(html, url)  # HTML as str or bytes
     article.to_dict(); newsvoice.Article.from_dict(data)
     newsvoice.render_epub([article], "book.epub", newsvoice.EpubOptions())
+    newsvoice.render_audio([article], "episode.mp3", newsvoice.AudioOptions())
+
+The renderers are imported when first used, so that extracting an article does not load
+the EPUB or audio stacks.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from .errors import ExitStatus, NewsvoiceError
 from .extract import extract_article
 from .load import Options, load, load_many
 from .model import Article
 from .plaintext import extract_text
-from .render.epub import EpubOptions, RenderResult, render_epub
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .render.audio import AudioOptions, AudioResult, render_audio
+    from .render.epub import EpubOptions, RenderResult, render_epub
+
+_LAZY = {
+    "EpubOptions": "newsvoice.render.epub",
+    "RenderResult": "newsvoice.render.epub",
+    "render_epub": "newsvoice.render.epub",
+    "AudioOptions": "newsvoice.render.audio",
+    "AudioResult": "newsvoice.render.audio",
+    "render_audio": "newsvoice.render.audio",
+}
 
 __all__ = [
     "Article",
+    "AudioOptions",
+    "AudioResult",
     "EpubOptions",
     "ExitStatus",
     "NewsvoiceError",
@@ -31,5 +52,13 @@ __all__ = [
     "extract_text",
     "load",
     "load_many",
+    "render_audio",
     "render_epub",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'newsvoice' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -23,9 +23,6 @@ from .errors import ConfigError, ExitStatus, NewsvoiceError
 from .formats import as_plain, json_line
 from .load import Options, is_directory, load_many
 from .markdown import article_md
-from .presets import preset_names, usability
-from .render.audio import AudioOptions, render_audio
-from .render.epub import EpubOptions, render_epub
 from .rules import load_rules
 from .version import __version__
 
@@ -201,6 +198,8 @@ def epub(
     encoding: EncodingOption = None,
 ) -> None:
     """Write an accessible EPUB 3: one SRC makes a book, several make an edition."""
+    from .render.epub import EpubOptions, render_epub
+
     options = _options(rules, allow_private, encoding)
     articles = _load_all(sources, options)
     result = render_epub(
@@ -287,6 +286,8 @@ def audio(
     encoding: EncodingOption = None,
 ) -> None:
     """Narrate articles into an MP3 (or M4B) with chapters: Headline, Standfirst, Body."""
+    from .render.audio import AudioOptions, render_audio
+
     if fmt not in ("mp3", "m4b"):
         raise ConfigError(f"unknown --format {fmt!r}", hint="use mp3 or m4b")
     if captions not in ("skip", "read"):
@@ -358,6 +359,8 @@ def voices(
     as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
 ) -> None:
     """List the voice presets and whether each can speak on this machine (and why not)."""
+    from .presets import preset_names, usability
+
     rows = [usability(name) for name in preset_names()]
     if as_json:
         print(

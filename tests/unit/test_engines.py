@@ -155,7 +155,10 @@ def test_hibari_check_refuses_a_voice_it_would_download(
         "hibari voice 'emma' is not installed and would be downloaded from Hugging Face on"
         " first use; this needs the network"
     )
-    assert caught.value.hint == "use the bundled voice 'heart', or run once with network access"
+    assert caught.value.hint == (
+        "use the bundled voice 'heart', or download it once with network access: "
+        'hibari "hello" --voice emma -o /tmp/hello.wav'
+    )
     assert not list(empty_hibari_cache.iterdir())
 
 
@@ -209,11 +212,12 @@ def test_hibari_blank_text_is_silence() -> None:
 
 
 def test_hibari_failure_is_a_segment_failure(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(voice: str) -> Any:
-        def speak(text: str, **kwargs: object) -> Any:
+    class Broken:
+        def phonemize(self, text: str) -> Any:
             raise RuntimeError("model exploded\nsecond line")
 
-        return speak
+    def broken(voice: str) -> Any:
+        return Broken()
 
     monkeypatch.setattr(hibari_module, "_model", broken)
     with pytest.raises(SegmentFailed) as caught:

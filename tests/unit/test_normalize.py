@@ -425,3 +425,12 @@ def test_a_long_paragraph_is_normalised_quickly() -> None:
     out = normalize(text)
     assert "North Korea" in out
     assert "/" not in out
+
+
+@pytest.mark.parametrize(
+    "text", ["$" + "9" * 5000 + ".50", "9" * 5000 + "/2", "1" * 5000 + "-" + "2" * 5000]
+)
+def test_huge_numbers_do_not_break_int_conversion(text: str) -> None:
+    out = normalize(text)
+    assert "9" * 100 in out or "1" * 100 in out
+    assert "/" not in out

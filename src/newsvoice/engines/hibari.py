@@ -43,6 +43,7 @@ _CAPS = EngineCaps(
 
 _models: dict[str, Any] = {}  # voice id -> hibari.Hibari, loaded on first use
 _models_lock = threading.Lock()
+_g2p_lock = threading.Lock()
 
 
 def _registry() -> Mapping[str, Mapping[str, Any]]:
@@ -137,7 +138,8 @@ class HibariEngine:
             raise EngineUnavailable(
                 f"hibari voice {voice.voice!r} is not installed and would be downloaded from"
                 " Hugging Face on first use; this needs the network",
-                hint=f"use the bundled voice {DEFAULT_VOICE!r}, or run once with network access",
+                hint=f"use the bundled voice {DEFAULT_VOICE!r}, or download it once with network "
+                f'access: hibari "hello" --voice {voice.voice} -o /tmp/hello.wav',
             )
 
     def synthesize(self, text: str, voice: VoiceSpec) -> AudioChunk:
@@ -146,7 +148,12 @@ class HibariEngine:
         import numpy as np
 
         try:
-            audio = _model(voice.voice)(text, speed=voice.speed, seed=0)
+            model = _model(voice.voice)
+            with _g2p_lock:  # the G2P is Python and shared; the ONNX runs in parallel
+                phonemes = model.phonemize(text)
+            rng = np.random.default_rng(0)  # as hibari's own seed=0: bit-identical output
+            parts = [model.from_ids(model.ids(p), voice.speed, rng) for p in phonemes]
+            audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
         except Exception as exc:
             raise SegmentFailed(
                 f"hibari failed on {text[:40]!r}: {_one_line(exc)}",

@@ -20,10 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pyloudnorm
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import resample_poly
 
+from .. import loudness
 from ..cache import SegmentCache, default_cache_dir
 from ..engines import AudioChunk, load_engine
 from ..errors import ConfigError, EngineUnavailable, RenderError
@@ -31,8 +29,7 @@ from ..io import write_atomic
 from ..presets import Preset, choose_preset, preset_lexicon, with_overrides
 from ..speech.script import CaptionPolicy, Script, build_script
 from ..synth import Job, SynthStats, synthesize
-from .cover import cover_png
-from .epub import cover_text
+from .cover import cover_png, cover_text
 from .timing import TimedChapter, TimedSegment, TimingTable, chapters_json, ffmetadata, webvtt
 
 if TYPE_CHECKING:
@@ -158,9 +155,7 @@ def plan_voices(articles: Sequence[Article], options: AudioOptions) -> list[Pres
 
 def _samples(chunk: AudioChunk, rate: int) -> np.ndarray:
     audio = np.frombuffer(chunk.pcm, dtype="<i2").astype(np.float32) / 32768.0
-    if chunk.sample_rate != rate:
-        audio = np.asarray(resample_poly(audio, rate, chunk.sample_rate), dtype=np.float32)
-    return audio
+    return loudness.resample(audio, chunk.sample_rate, rate)
 
 
 def lay_out(
@@ -202,89 +197,13 @@ def lay_out(
     return track, rate, TimingTable(tuple(timed), tuple(chapters), duration)
 
 
-INTERSAMPLE_DB = 3.5  # how far a true peak can rise above the neighbouring sample peaks
-PEAK_PAD = 32  # samples of context around a candidate peak when oversampling
-
-
-def _candidate_windows(track: np.ndarray, threshold: float) -> list[tuple[int, int]]:
-    """Merged sample ranges around every sample at or above ``threshold``."""
-    hits = np.flatnonzero(np.abs(track) >= threshold)
-    if not len(hits):
-        return []
-    gaps = np.flatnonzero(np.diff(hits) > 2 * PEAK_PAD) + 1
-    return [
-        (max(0, int(group[0]) - PEAK_PAD), min(len(track), int(group[-1]) + PEAK_PAD + 1))
-        for group in np.split(hits, gaps)
-    ]
-
-
-def _envelope(track: np.ndarray, threshold: float) -> np.ndarray:
-    """Per sample, the largest 4×-oversampled magnitude around it, computed only where a
-    true peak could reach ``threshold`` (elsewhere the plain magnitude). The candidate
-    windows are oversampled in one call, separated by silence."""
-    envelope: np.ndarray = np.abs(track)
-    windows = _candidate_windows(track, threshold * 10 ** (-INTERSAMPLE_DB / 20))
-    if not windows:
-        return envelope
-    gap = np.zeros(2 * PEAK_PAD, dtype=track.dtype)
-    pieces: list[np.ndarray] = []
-    sources: list[np.ndarray] = []
-    targets: list[np.ndarray] = []
-    offset = 0
-    for start, end in windows:
-        pieces += [track[start:end], gap]
-        sources.append(np.arange(start, end))
-        targets.append(np.arange(offset, offset + end - start))
-        offset += end - start + len(gap)
-    joined = np.concatenate(pieces)
-    over = np.abs(resample_poly(joined, 4, 1))[: len(joined) * 4].reshape(-1, 4).max(axis=1)
-    where, at = np.concatenate(sources), np.concatenate(targets)
-    envelope[where] = np.maximum(envelope[where], over[at])
-    return np.asarray(envelope, dtype=np.float32)
-
-
-def true_peak_db(track: np.ndarray) -> float:
-    """True peak (dBTP) by 4× oversampling, as BS.1770 describes (only around the peaks)."""
-    if not len(track):
-        return -120.0
-    loudest = float(np.max(np.abs(track)))
-    if loudest <= 0:
-        return -120.0
-    peak = float(np.max(_envelope(track, loudest)))
-    return 20 * float(np.log10(max(peak, 1e-9)))
-
-
-def _limit(track: np.ndarray, rate: int, ceiling_db: float) -> np.ndarray:
-    """A look-ahead peak limiter on the oversampled envelope: the gain never lets a true peak
-    pass the ceiling, and changes smoothly over about 10 ms."""
-    ceiling = 10 ** (ceiling_db / 20)
-    gain = np.minimum(1.0, ceiling / np.maximum(_envelope(track, ceiling), 1e-9))
-    half = max(1, rate // 100)  # 10 ms
-    held = minimum_filter1d(gain, size=2 * half + 1)
-    smooth = uniform_filter1d(held, size=half + 1)
-    return np.asarray(track * np.minimum(smooth, gain), dtype=np.float32)
-
-
 def loudness_normalise(track: np.ndarray, rate: int) -> tuple[np.ndarray, float, float]:
-    """Integrated loudness to −16 LUFS with true peaks under the ceiling; returns the
-    track, its loudness and its true peak. A gain moves loudness by exactly its decibels,
-    so the meter runs again only after the limiter has had to act."""
-    meter = pyloudnorm.Meter(rate)
-    loudness = meter.integrated_loudness(track)
-    if not np.isfinite(loudness):
-        return track, float(loudness), true_peak_db(track)
-    target = TARGET_LUFS + ENCODER_LOSS_LU
-    out = track
-    for _ in range(3):
-        out = (out * 10 ** ((target - loudness) / 20)).astype(np.float32)
-        loudness = target
-        if true_peak_db(out) <= CEILING_DBTP:
-            break
-        out = _limit(out, rate, CEILING_DBTP - 0.2)
-        loudness = meter.integrated_loudness(out)
-        if abs(loudness - target) <= 0.3:
-            break
-    return out, float(loudness) - ENCODER_LOSS_LU, true_peak_db(out)
+    """The track at −16 LUFS (aimed ENCODER_LOSS_LU higher) with true peaks under the
+    ceiling; returns it with its loudness (as the encoded file will measure) and true peak."""
+    out, measured, peak = loudness.normalise(
+        track, rate, TARGET_LUFS + ENCODER_LOSS_LU, CEILING_DBTP
+    )
+    return out, measured - ENCODER_LOSS_LU, peak
 
 
 # --- encoding ------------------------------------------------------------------------------

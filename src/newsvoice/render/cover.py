@@ -18,6 +18,11 @@ from typing import TYPE_CHECKING
 from PIL import Image, ImageDraw, ImageFont
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..model import Article
+
+if TYPE_CHECKING:
     from datetime import datetime
 
 PAPER = (250, 248, 242)
@@ -142,5 +147,22 @@ def cover_png(text: CoverText, size: tuple[int, int] = (1600, 2400)) -> bytes:
         y += footer_font.size * 1.4
 
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG", compress_level=6)
     return out.getvalue()
+
+
+def cover_text(articles: Sequence[Article], title: str) -> CoverText:
+    """What the generated cover shows (and its text alternative)."""
+    if len(articles) == 1:
+        first = articles[0]
+        return CoverText(first.headline, first.site_name, first.published)
+    return CoverText(
+        title=title,
+        site=_only({a.site_name for a in articles if a.site_name}),
+        date=max((a.published for a in articles if a.published), default=None),
+        subtitle=f"{len(articles)} articles",
+    )
+
+
+def _only(values: set[str]) -> str:
+    return next(iter(values)) if len(values) == 1 else ""

@@ -28,7 +28,7 @@ from ..model import Article, Block, Figure, ListBlock, Paragraph, Quote, Table
 from ..version import __version__
 from . import xhtml
 from .check import check_epub
-from .cover import CoverText, cover_png
+from .cover import cover_png, cover_text
 from .images import EXTENSIONS, Loaded, check_image, load_image
 
 if TYPE_CHECKING:
@@ -220,19 +220,6 @@ def _place_pictures(book: _Book, article: Article, number: int) -> dict[int, xht
             by_hash[digest] = href
         placed[id(figure)] = xhtml.Picture(href=href, alt=alt)
     return placed
-
-
-def cover_text(articles: Sequence[Article], title: str) -> CoverText:
-    """What the generated cover shows (and its text alternative)."""
-    if len(articles) == 1:
-        first = articles[0]
-        return CoverText(first.headline, first.site_name, first.published)
-    return CoverText(
-        title=title,
-        site=_common(a.site_name for a in articles),
-        date=_latest(a.published for a in articles),
-        subtitle=f"{len(articles)} articles",
-    )
 
 
 def _cover(book: _Book) -> tuple[Loaded, str] | None:

@@ -650,10 +650,10 @@ def _amount(number: str, currency: Currency) -> str:
     whole, _, fraction = number.partition(".")
     if len(fraction) != 2 or currency.subunit is None:
         return f"{number} {currency.unit if number == '1' else currency.units}"
-    units, cents = int(whole), int(fraction)
-    if units == 0:
-        return f"{cents} {currency.subunit if cents == 1 else currency.subunits}"
-    said = f"{units} {currency.unit if units == 1 else currency.units}"
+    units, cents = whole.lstrip("0"), fraction.lstrip("0")  # strings: no int() of 5000 digits
+    if not units:
+        return f"{cents or 0} {currency.subunit if cents == '1' else currency.subunits}"
+    said = f"{units} {currency.unit if units == '1' else currency.units}"
     return f"{said} {cents}" if cents else said
 
 
@@ -739,7 +739,7 @@ def _units(text: str, lang: _Lang) -> str:
     return text
 
 
-_FRACTION = re.compile(r"(?<![\w/.,])(?:(\d+)[ \t])?(\d+)/(\d+)(?![\w/]|[.,]\d)")
+_FRACTION = re.compile(r"(?<![\w/.,])(?:(\d{1,9})[ \t])?(\d{1,9})/(\d{1,9})(?![\w/]|[.,]\d)")
 _OUT_OF = frozenset({10, 100})
 
 

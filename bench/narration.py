@@ -1,0 +1,97 @@
+"""Narration benchmark: the engine alone against `newsvoice audio` end to end, in one run.
+
+1. raw: the default engine (hibari, one inference thread) synthesises every sentence of the
+   seed's speech script, one after the other, in this process (after one warm-up call).
+2. end to end: `newsvoice audio samples/csmonitor-kerry-china.html -o …` as a user runs it
+   (a new process, an empty cache, default --jobs): extraction, script, synthesis, loudness,
+   encoding, tags and chapters.
+3. warm: the same command again with the now-warm cache.
+4. --jobs 1 against --jobs 2, each with an empty cache.
+
+Prints the times and ratios. Machines here are shared: read the ratios, and run it twice if
+a number looks odd. Exits 1 if the end-to-end/raw ratio is above 1.3.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from newsvoice import load
+from newsvoice.engines import new_engine
+from newsvoice.presets import load_preset, preset_lexicon
+from newsvoice.speech.script import build_script
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "samples" / "csmonitor-kerry-china.html"
+TARGET_RATIO = 1.3
+
+
+def raw_engine_seconds() -> tuple[float, int]:
+    """Seconds for hibari to speak every sentence of the seed, and the sentence count."""
+    preset = load_preset("heart")
+    script = build_script([load(str(SEED))], [preset_lexicon(preset)], preset.pauses)
+    engine = new_engine(preset.engine)
+    spec = preset.spec("en-US")
+    engine.synthesize("Warm up.", spec)  # model load and first-call set-up are not speech
+    start = time.perf_counter()
+    for segment in script.segments:
+        engine.synthesize(segment.spoken, spec)
+    return time.perf_counter() - start, len(script.segments)
+
+
+def cli_seconds(cache: Path, *extra: str) -> float:
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        subprocess.run(  # noqa: S603 - our own command
+            [
+                sys.executable,
+                "-m",
+                "newsvoice",
+                "audio",
+                str(SEED),
+                "-o",
+                f"{out}/seed.mp3",
+                "--cache",
+                str(cache),
+                *extra,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return time.perf_counter() - start
+
+
+def main() -> int:
+    raw, sentences = raw_engine_seconds()
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        end_to_end = cli_seconds(root / "cold")
+        warm = cli_seconds(root / "cold")
+        one_job = cli_seconds(root / "jobs1", "--jobs", "1")
+        two_jobs = cli_seconds(root / "jobs2", "--jobs", "2")
+    ratio = end_to_end / raw
+    print(f"Narration benchmark: the seed article, {sentences} sentences, voice hibari/heart")
+    print(f"  raw engine synthesis (1 thread, in process)   {raw:6.2f} s")
+    print(f"  newsvoice audio end to end (cold cache)      {end_to_end:6.2f} s")
+    print(
+        f"  ratio end to end / raw                        {ratio:6.2f}  (target <= {TARGET_RATIO})"
+    )
+    print(
+        f"  newsvoice audio with a warm cache             {warm:6.2f} s  "
+        f"({end_to_end / warm:.1f}x faster than cold; {warm / end_to_end:.2f} of it)"
+    )
+    print(
+        f"  --jobs 1 / --jobs 2 (cold)                    {one_job:6.2f} s / {two_jobs:.2f} s"
+        f"  (speed-up {one_job / two_jobs:.2f}x)"
+    )
+    passed = ratio <= TARGET_RATIO
+    print("PASS" if passed else "FAIL")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
