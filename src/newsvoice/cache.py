@@ -83,6 +83,8 @@ class SegmentCache:
                 rate = wav.getframerate()
             if frames == 0 or len(pcm) != frames * 2:
                 raise wave.Error("truncated")
+            if not 4000 <= rate <= 192_000:
+                raise wave.Error("implausible sample rate")
         except (OSError, EOFError, wave.Error):
             self.misses += 1
             return None

@@ -68,6 +68,8 @@ def _parse(text: str, name: str, origin: str) -> Preset:
         unknown = set(pauses) - set(PAUSE_NAMES)
         if unknown:
             raise ConfigError(f"voice preset {origin}: unknown pause {sorted(unknown)[0]!r}")
+        if any(not 0 <= int(v) <= 10_000 for v in pauses.values()):
+            raise ConfigError(f"voice preset {origin}: pauses must be 0 to 10000 milliseconds")
         speed = float(data.get("speed", 1.0))
         if not 0.5 <= speed <= 2.0:
             raise ConfigError(f"voice preset {origin}: speed must be between 0.5 and 2.0")

@@ -25,13 +25,14 @@ from newsvoice.render.timing import chapters_json, webvtt
 from newsvoice.speech.script import ChapterMark, Script, Segment
 
 # true_peak_db lived in render/audio.py and moved to newsvoice/loudness.py: take it from either
-true_peak_db = getattr(audio, "true_peak_db", None) or importlib.import_module(
-    "newsvoice.loudness"
-).true_peak_db
+true_peak_db = (
+    getattr(audio, "true_peak_db", None)
+    or importlib.import_module("newsvoice.loudness").true_peak_db
+)
 FAKE_PRESET = 'engine = "fake"\nvoice = "tone"\nlanguage = "auto"\n'
 
 
-# --- lay_out -----------------------------------------------------------------------------------
+# --- lay_out ---------------------------------------------------------------------------------
 
 
 def segment(index: int, chapter: int, pause: int) -> Segment:
@@ -65,7 +66,9 @@ def test_lay_out_times_come_from_sample_counts() -> None:
     assert rate == SAMPLE_RATE
     assert track.dtype == np.float32
     position = SAMPLE_RATE * LEAD_IN // 1000
-    for number, (timed, seg, size) in enumerate(zip(table.segments, SCRIPT.segments, SIZES, strict=True)):
+    for number, (timed, seg, size) in enumerate(
+        zip(table.segments, SCRIPT.segments, SIZES, strict=True)
+    ):
         assert timed.index == seg.index
         assert timed.chapter == seg.chapter
         assert timed.text == seg.text
@@ -120,53 +123,77 @@ def test_lay_out_resamples_chunks_to_the_highest_rate() -> None:
 
 
 def full_true_peak_db(track: np.ndarray) -> float:
-    """BS.1770 true peak the slow way: the whole signal oversampled 4×."""
+    """BS.1770 true peak the slow way: the whole signal oversampled 4× (scipy)."""
     over = resample_poly(track.astype(np.float64), 4, 1)
     return float(20 * np.log10(np.max(np.abs(over))))
 
 
-def _random_signals() -> list[np.ndarray]:
+def _band_limited_noise() -> list[np.ndarray]:
+    """Random signals with speech-band content (what the engines produce)."""
     rng = np.random.default_rng(1770)
     signals = []
-    for _ in range(4):
-        signals.append((0.2 * rng.standard_normal(24_000)).astype(np.float32))
-        signals.append(rng.uniform(-0.9, 0.9, 9_000).astype(np.float32))
-    sos = butter(4, [300, 3000], btype="band", fs=16_000, output="sos")
-    signals.append((sosfilt(sos, rng.standard_normal(32_000)) * 0.5).astype(np.float32))
+    for low, high, rate in [(200, 4000, 16_000), (300, 3400, 16_000), (80, 5000, 24_000)]:
+        sos = butter(6, [low, high], btype="band", fs=rate, output="sos")
+        for _ in range(3):
+            noise = sosfilt(sos, rng.standard_normal(20_000)) * rng.uniform(0.1, 0.6)
+            signals.append(noise.astype(np.float32))
     return signals
 
 
-def _sines() -> list[np.ndarray]:
-    n = np.arange(4_800)
-    out = []
-    for rate, freq, phase in [
-        (48_000, 997, 0.3),
-        (48_000, 12_000, np.pi / 4),  # fs/4 at 45°: samples at 0.707 of the peak (+3 dB)
-        (44_100, 11_025, np.pi / 4),
-        (48_000, 19_000, 1.0),
-        (16_000, 5_000, 0.7),
-        (24_000, 220, 0.0),
-    ]:
-        out.append((0.5 * np.sin(2 * np.pi * freq * n / rate + phase)).astype(np.float32))
-    return out
+def _full_band_noise() -> list[np.ndarray]:
+    rng = np.random.default_rng(4)
+    signals = []
+    for _ in range(3):
+        signals.append((0.2 * rng.standard_normal(24_000)).astype(np.float32))
+        signals.append(rng.uniform(-0.9, 0.9, 9_000).astype(np.float32))
+    return signals
 
 
-@pytest.mark.parametrize("signal", _random_signals(), ids=lambda s: f"random-{len(s)}")
+def faded_sine(cycles_per_sample: float, phase: float, amplitude: float = 0.5) -> np.ndarray:
+    """A sine with 400-sample fades at both ends, so that its true peak is its amplitude."""
+    n = np.arange(9_600)
+    fade = np.ones(len(n))
+    ramp = np.hanning(800)
+    fade[:400], fade[-400:] = ramp[:400], ramp[400:]
+    return (amplitude * np.sin(2 * np.pi * cycles_per_sample * n + phase) * fade).astype(np.float32)
+
+
+SINES = [
+    (997 / 48_000, 0.3),
+    (1 / 4, np.pi / 4),  # fs/4 at 45°: every sample at 0.707 of the peak (+3 dB between)
+    (0.1234567, 1.0),
+    (0.3141593, 0.5),
+    (19_000 / 48_000, 1.0),
+    (0.4497, 1.3),
+    (220 / 24_000, 0.0),
+]
+
+
+@pytest.mark.parametrize("signal", _band_limited_noise(), ids=lambda s: "band-limited")
 def test_true_peak_equals_full_oversampling_on_random_signals(signal: np.ndarray) -> None:
     assert true_peak_db(signal) == pytest.approx(full_true_peak_db(signal), abs=0.01)
 
 
-@pytest.mark.parametrize("signal", _sines(), ids=[f"sine-{i}" for i in range(len(_sines()))])
-def test_true_peak_equals_full_oversampling_on_sines(signal: np.ndarray) -> None:
-    assert true_peak_db(signal) == pytest.approx(full_true_peak_db(signal), abs=0.01)
+@pytest.mark.parametrize("signal", _full_band_noise(), ids=lambda s: "full-band")
+def test_true_peak_is_near_full_oversampling_on_full_band_noise(signal: np.ndarray) -> None:
+    """White noise has content up to Nyquist, where two good 4× interpolators (scipy's and
+    the one BS.1770 gives as an example, or newsvoice's) legitimately differ by about 0.1 dB."""
+    assert true_peak_db(signal) == pytest.approx(full_true_peak_db(signal), abs=0.2)
+
+
+@pytest.mark.parametrize(("frequency", "phase"), SINES)
+def test_true_peak_of_a_sine_is_its_amplitude(frequency: float, phase: float) -> None:
+    sine = faded_sine(frequency, phase)
+    assert true_peak_db(sine) == pytest.approx(20 * np.log10(0.5), abs=0.01)
+    # scipy's interpolator ripples by up to 0.04 dB near Nyquist
+    assert true_peak_db(sine) == pytest.approx(full_true_peak_db(sine), abs=0.05)
 
 
 def test_true_peak_sees_the_peak_between_samples() -> None:
-    n = np.arange(4_800)
-    sine = (0.5 * np.sin(2 * np.pi * n / 4 + np.pi / 4)).astype(np.float32)
+    sine = faded_sine(1 / 4, np.pi / 4)
     sample_peak = 20 * np.log10(np.max(np.abs(sine)))
-    assert true_peak_db(sine) > sample_peak + 2.5
-    assert true_peak_db(sine) == pytest.approx(20 * np.log10(0.5), abs=0.2)
+    assert sample_peak == pytest.approx(20 * np.log10(0.5) - 3.01, abs=0.01)
+    assert true_peak_db(sine) > sample_peak + 3.0
 
 
 def test_true_peak_of_silence_is_very_low() -> None:
@@ -174,7 +201,7 @@ def test_true_peak_of_silence_is_very_low() -> None:
     assert true_peak_db(np.zeros(0, dtype=np.float32)) <= -100
 
 
-# --- loudness ------------------------------------------------------------------------------------
+# --- loudness --------------------------------------------------------------------------------
 
 RATE = 16_000
 
@@ -220,14 +247,17 @@ def measured_lufs(track: np.ndarray) -> float:
 @pytest.mark.parametrize(
     ("name", "signal"),
     [
-        ("quiet-bursts", speech_like(1, 0.01)),
-        ("loud-bursts", speech_like(2, 0.4)),
-        ("bursts-with-spikes", speech_like(3, 0.02, spikes=40)),
-        ("loud-bursts-with-spikes", speech_like(4, 0.2, spikes=5)),
-        ("tones-with-pauses", tones_with_pauses(0.05)),
-        ("tones-with-clicks", with_clicks(tones_with_pauses(0.02))),
+        pytest.param(name, signal, id=name)
+        for name, signal in [
+            ("quiet-bursts", speech_like(1, 0.01)),
+            ("loud-bursts", speech_like(2, 0.4)),
+            ("bursts-with-spikes", speech_like(3, 0.02, spikes=40)),
+            ("quiet-bursts-with-clicks", speech_like(0, 0.005, spikes=5)),
+            ("loud-bursts-with-spikes", speech_like(4, 0.2, spikes=5)),
+            ("tones-with-pauses", tones_with_pauses(0.05)),
+            ("tones-with-clicks", with_clicks(tones_with_pauses(0.02))),
+        ]
     ],
-    ids=lambda value: value if isinstance(value, str) else "",
 )
 def test_loudness_normalise_reaches_minus_16_lufs_under_the_ceiling(
     name: str, signal: np.ndarray
@@ -237,7 +267,8 @@ def test_loudness_normalise_reaches_minus_16_lufs_under_the_ceiling(
     assert measured_lufs(out) == pytest.approx(-16.0, abs=0.5), name
     assert np.isfinite(loudness)
     assert full_true_peak_db(out) <= -1.5 + 0.01, name
-    assert peak == pytest.approx(full_true_peak_db(out), abs=0.01)
+    # two different 4x interpolators (ours, scipy's) agree to a few hundredths of a dB
+    assert peak == pytest.approx(full_true_peak_db(out), abs=0.05)
 
 
 def test_loudness_normalise_leaves_silence_alone() -> None:
@@ -247,7 +278,7 @@ def test_loudness_normalise_leaves_silence_alone() -> None:
     assert np.array_equal(out, silence)
 
 
-# --- the whole narration ---------------------------------------------------------------------------
+# --- the whole narration ---------------------------------------------------------------------
 
 
 def fake_preset(directory: Path, extra: str = "") -> str:

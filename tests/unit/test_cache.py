@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 import struct
 import wave
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from newsvoice.cache import SegmentCache, default_cache_dir, segment_key
 from newsvoice.engines import AudioChunk, VoiceSpec
 from newsvoice.engines.fake import tone
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 VOICE = VoiceSpec("heart", 1.0, "en-US")
 DIGEST = "a" * 64
@@ -59,8 +62,8 @@ def entry_path(root: Path, k: str) -> Path:
 def test_segment_key_is_stable() -> None:
     assert key() == key()
     assert key() == segment_key(*BASE)
-    assert key() == segment_key("hibari", "hibari-tts 0.2.1/1", VoiceSpec("heart", 1.0, "en-US"),
-                                DIGEST, TEXT)  # fmt: skip
+    same_voice = VoiceSpec("heart", 1.0, "en-US")
+    assert key() == segment_key("hibari", "hibari-tts 0.2.1/1", same_voice, DIGEST, TEXT)
     assert len(key()) == 64
     int(key(), 16)
 
@@ -125,7 +128,7 @@ def test_entry_is_a_16_bit_mono_wav_named_by_its_key(tmp_path: Path) -> None:
         assert wav.getsampwidth() == 2
         assert wav.getframerate() == 16_000
         assert wav.readframes(wav.getnframes()) == CHUNK.pcm
-    assert not [p for p in tmp_path.rglob("*.tmp")]
+    assert not list(tmp_path.rglob("*.tmp"))
 
 
 def test_empty_audio_is_not_stored(tmp_path: Path) -> None:
@@ -217,7 +220,7 @@ def test_root_none_disables_the_cache() -> None:
     assert cache.hits == 0
 
 
-# --- where the cache lives ---------------------------------------------------------------------
+# --- where the cache lives -------------------------------------------------------------------
 
 
 def test_default_cache_dir_honours_newsvoice_cache(

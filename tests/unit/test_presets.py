@@ -36,7 +36,7 @@ def write(tmp_path: Path, text: str, name: str = "mine.toml") -> Path:
     return path
 
 
-# --- shipped presets -----------------------------------------------------------------------------
+# --- shipped presets -------------------------------------------------------------------------
 
 
 def test_preset_names_lists_the_shipped_presets() -> None:
@@ -101,7 +101,7 @@ def test_unknown_voice_is_a_config_error_listing_the_voices() -> None:
         choose_preset("nosuchvoice", "en")
 
 
-# --- preset files -------------------------------------------------------------------------------
+# --- preset files ----------------------------------------------------------------------------
 
 
 def test_a_preset_file_path_works(tmp_path: Path) -> None:
@@ -155,7 +155,7 @@ def test_pause_names_are_the_fields_of_pauses() -> None:
     assert set(PAUSE_NAMES) == set(Pauses.__dataclass_fields__)
 
 
-# --- overrides -----------------------------------------------------------------------------------
+# --- overrides -------------------------------------------------------------------------------
 
 
 def test_with_overrides_switches_the_engine() -> None:
@@ -181,7 +181,7 @@ def test_with_overrides_changes_the_speed() -> None:
         with_overrides(heart, engine=None, speed=3.0)
 
 
-# --- usability -------------------------------------------------------------------------------------
+# --- usability -------------------------------------------------------------------------------
 
 
 def _resolves(host: str, timeout: float = 3.0) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from functools import cache
 from pathlib import Path
 
@@ -132,7 +133,9 @@ def test_body_has_every_body_sentence_in_order() -> None:
     assert list(by_block) == sorted(by_block)
     spoken_paragraphs = [" ".join(texts) for texts in by_block.values()]
     txt = seed_txt_paragraphs()
-    start = next(i for i, p in enumerate(txt) if p.startswith("US Secretary of State John Kerry and"))
+    start = next(
+        i for i, p in enumerate(txt) if p.startswith("US Secretary of State John Kerry and")
+    )
     end = next(i for i, p in enumerate(txt) if "stories this month" in p)
     assert spoken_paragraphs == txt[start:end]
 
@@ -194,7 +197,7 @@ def test_figure_captions_in_the_body_follow_the_policy() -> None:
     assert not [s for s in script_of(local()).segments if s.kind == "caption"]
 
 
-# --- pauses --------------------------------------------------------------------------------
+# --- pauses ----------------------------------------------------------------------------------
 
 
 def _expected_pause(segment: Segment, following: Segment | None) -> int:
@@ -220,7 +223,7 @@ def test_pauses_follow_sentences_paragraphs_headings_and_chapters(path: Path) ->
 def test_pause_lengths_grow_from_sentence_to_paragraph_to_heading() -> None:
     pauses = load_preset("heart").pauses
     segments = script_of(local(), pauses=pauses).segments
-    pairs = list(zip(segments, segments[1:], strict=False))
+    pairs = list(itertools.pairwise(segments))
     within = {a.pause_after_ms for a, b in pairs if a.block == b.block and a.kind == "paragraph"}
     between = {
         a.pause_after_ms
@@ -306,7 +309,7 @@ def test_edition_uses_each_articles_lexicon() -> None:
     assert "Pyongyang" not in second
 
 
-# --- the local-news sample: headings, lists, tables, quotes --------------------------------------
+# --- the local-news sample: headings, lists, tables, quotes ----------------------------------
 
 
 def test_headings_are_spoken() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -48,9 +49,7 @@ def make_table(start: int = 300, hours: int = 0) -> TimingTable:
         segments.append(TimedSegment(index, chapter, position, position + length, text))
         position += length + 300 + 100 * index
     duration = position + 800
-    starts = [0] + [
-        min(s.start_ms for s in segments if s.chapter == number) for number in (1, 2)
-    ]
+    starts = [0] + [min(s.start_ms for s in segments if s.chapter == number) for number in (1, 2)]
     ends = [*starts[1:], duration]
     chapters = tuple(
         TimedChapter(title, s, e) for title, s, e in zip(CHAPTERS, starts, ends, strict=True)
@@ -131,7 +130,7 @@ def test_webvtt_cue_times_increase_and_stay_within_the_table(hours: int) -> None
     for cue in cues:
         assert cue.start < cue.end
         assert cue.start >= previous_end
-        assert 0 <= cue.start
+        assert cue.start >= 0
         assert cue.end <= table.duration_ms
         previous_end = cue.end
     if hours:
@@ -169,7 +168,7 @@ def test_webvtt_cues_of_a_sentence_cover_exactly_its_start_to_end() -> None:
     for segment, cues in zip(table.segments, grouped, strict=True):
         assert cues[0].start == segment.start_ms
         assert cues[-1].end == segment.end_ms
-        for before, after in zip(cues, cues[1:], strict=False):
+        for before, after in itertools.pairwise(cues):
             assert before.end == after.start
 
 

@@ -42,7 +42,7 @@ from .sentences import opens_sentence
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
-_MAX_PASSES = 4
+_MAX_PASSES = 8  # in practice 2: one to rewrite, one to see nothing change
 
 
 # --- the language tables -----------------------------------------------------------------
@@ -324,33 +324,26 @@ def _compile_money(rules: LanguageRules) -> re.Pattern[str] | None:
     )
 
 
+def _optional(source: str, table: object) -> re.Pattern[str] | None:
+    """``source`` compiled, or None when the table it is built from is empty."""
+    return re.compile(source) if table else None
+
+
 @cache
 def _compiled(code: str) -> _Lang:
     rules = LANGUAGES.get(code, NEUTRAL)
-    places = {place for _, place, _ in rules.places}
-    shorts = {a.short for a in rules.abbreviations}
+    places = _alternation({place for _, place, _ in rules.places})
+    shorts = _alternation({a.short for a in rules.abbreviations})
+    currencies, scales = _alternation(rules.currencies), _alternation(rules.scales)
+    units, slash_words = _alternation(rules.units), _alternation(rules.slash_words)
     return _Lang(
         rules=rules,
-        places=re.compile(rf"(?<![\w-])([A-Z])(?:\.[ \t]?|[ \t])({_alternation(places)})(?![\w])")
-        if places
-        else None,
-        abbreviations=re.compile(rf"(?<![\w'-])({_alternation(shorts)})(?:(\.)|(?![\w'.-]))")
-        if shorts
-        else None,
+        places=_optional(rf"(?<![\w-])([A-Z])(?:\.[ \t]?|[ \t])({places})(?![\w])", places),
+        abbreviations=_optional(rf"(?<![\w'-])({shorts})(?:(\.)|(?![\w'.-]))", shorts),
         money=_compile_money(rules),
-        money_unit=re.compile(
-            rf"(?<![\w$])({_alternation(rules.currencies)})({_alternation(rules.scales)})(?![\w])"
-        )
-        if rules.currencies and rules.scales
-        else None,
-        units=re.compile(rf"(?<![\w.])(\d+(?:\.\d+)?)[ \t]?({_alternation(rules.units)})(?![\w])")
-        if rules.units
-        else None,
-        slash_words=re.compile(
-            rf"(?<![\w/])({_alternation(rules.slash_words)})(?!/)(?:(?<=/)|(?![\w]))"
-        )
-        if rules.slash_words
-        else None,
+        money_unit=_optional(rf"(?<![\w$])({currencies})({scales})(?![\w])", currencies and scales),
+        units=_optional(rf"(?<![\w.])(\d+(?:\.\d+)?)[ \t]?({units})(?![\w])", units),
+        slash_words=_optional(rf"(?<![\w/])({slash_words})(?!/)(?:(?<=/)|(?![\w]))", slash_words),
     )
 
 
@@ -439,8 +432,7 @@ def _host(url: str) -> str:
     """The host of a URL, lower case, without scheme, credentials, port or ``www.``."""
     rest = re.sub(r"(?i)^https?://", "", url)
     host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1].split(":")[0]
-    host = host.lower().strip(".")
-    return host[4:] if host.startswith("www.") else host
+    return re.sub(r"^(?:www\.)+", "", host.lower().strip("."))
 
 
 def _say_dots(name: str, lang: _Lang) -> str:
@@ -828,8 +820,7 @@ def _abbreviations(text: str, lang: _Lang) -> str:
     """Abbreviations: "Mr." → "Mister", "Jan. 6" → "January 6", "No. 5" → "number 5"."""
     if lang.abbreviations is None:
         return text
-    pattern = lang.abbreviations
-    return pattern.sub(lambda m: _abbreviation(m, lang), text)
+    return lang.abbreviations.sub(lambda m: _abbreviation(m, lang), text)
 
 
 _DOTTED = re.compile(r"(?<![\w.-])([A-Z](?:\.[A-Z])+)(\.?)(?![\w])")

@@ -84,38 +84,41 @@ class _Builder:
         self.segments: list[Segment] = []
 
     def chapter(self, title: str, article: int, pieces: list[_Piece]) -> None:
-        pieces = [p for p in pieces if p.text.strip()]
-        if not pieces:
+        """Add a chapter of the pieces' sentences; nothing when none of them is spoken."""
+        spoken: list[tuple[int, str, str]] = []  # (piece number, display, spoken)
+        for number, piece in enumerate(pieces):
+            for sentence in split_sentences(piece.text, self.language, MAX_SEGMENT_CHARS):
+                # the lexicon sees the text as written (its graphemes), then normalisation
+                said = normalize(self.lexicon.apply(sentence), self.language).strip()
+                if said:
+                    spoken.append((number, sentence, said))
+        if not spoken:
             return
         chapter = len(self.chapters)
         self.chapters.append(ChapterMark(title, article))
-        for number, piece in enumerate(pieces):
-            sentences = split_sentences(piece.text, self.language, MAX_SEGMENT_CHARS)
-            for position, sentence in enumerate(sentences):
-                spoken = self.lexicon.apply(normalize(sentence, self.language)).strip()
-                if not spoken:
-                    continue
-                last_of_piece = position == len(sentences) - 1
-                if not last_of_piece:
-                    pause = self.pauses.sentence
-                elif number == len(pieces) - 1:
-                    pause = self.pauses.chapter
-                elif pieces[number + 1].kind == "heading":
-                    pause = self.pauses.heading
-                else:
-                    pause = getattr(self.pauses, piece.pause)
-                self.segments.append(
-                    Segment(
-                        index=len(self.segments),
-                        chapter=chapter,
-                        article=article,
-                        kind=piece.kind,
-                        block=piece.block,
-                        text=sentence,
-                        spoken=spoken,
-                        pause_after_ms=pause,
-                    )
+        for position, (number, sentence, said) in enumerate(spoken):
+            piece = pieces[number]
+            following = spoken[position + 1][0] if position + 1 < len(spoken) else None
+            if following is None:
+                pause = self.pauses.chapter
+            elif following == number:
+                pause = self.pauses.sentence
+            elif pieces[following].kind == "heading":
+                pause = self.pauses.heading
+            else:
+                pause = getattr(self.pauses, piece.pause)
+            self.segments.append(
+                Segment(
+                    index=len(self.segments),
+                    chapter=chapter,
+                    article=article,
+                    kind=piece.kind,
+                    block=piece.block,
+                    text=sentence,
+                    spoken=said,
+                    pause_after_ms=pause,
                 )
+            )
 
 
 def _byline(article: Article) -> str:
