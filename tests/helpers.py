@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+
 def need(tool: str, path: str | None = None) -> str:
     """The tool's path (found on PATH when ``path`` is None), or skip the test — but fail it
     under NEWSVOICE_REQUIRE_TOOLS=1, which `make test` (and so CI) sets."""
