@@ -275,6 +275,12 @@ def audio(
     bitrate: Annotated[
         str, typer.Option("--bitrate", metavar="RATE", help="Audio bitrate, e.g. 64k.")
     ] = "64k",
+    sample_rate: Annotated[
+        int,
+        typer.Option(
+            "--sample-rate", metavar="HZ", help="44100 (default; what Apple asks for) or 24000."
+        ),
+    ] = 44_100,
     title: Annotated[
         str | None, typer.Option("--title", help="Title of an edition (several articles).")
     ] = None,
@@ -298,6 +304,8 @@ def audio(
         raise ConfigError("--jobs must be 1 or more")
     if not re.fullmatch(r"\d{2,3}k", bitrate):
         raise ConfigError(f"bad --bitrate {bitrate!r}", hint="use a value such as 48k or 64k")
+    if sample_rate not in (44_100, 24_000):
+        raise ConfigError(f"unsupported --sample-rate {sample_rate}", hint="use 44100 or 24000")
     options = _options(rules, allow_private, encoding)
     articles = _load_all(sources, options)
     with _progress("Narrating") as (start, advance):
@@ -317,6 +325,7 @@ def audio(
                 cache_dir=cache_dir,
                 use_cache=not no_cache,
                 bitrate=bitrate,
+                sample_rate=sample_rate,
                 title=title,
                 progress=advance,
                 start_progress=start,

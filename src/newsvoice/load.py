@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from .decode import binary_kind, decode_bytes, gunzip_capped
 from .errors import InputError, InputTooLarge, NewsvoiceError, NotHTML
 from .extract import extract_article
-from .fetch import fetch
 from .limits import DEFAULT_LIMITS, Limits
 from .model import Article, Provenance
 from .plaintext import extract_text
@@ -86,6 +85,8 @@ def read(src: str, options: Options = Options()) -> Raw:
         _check_size("standard input", len(data), limits)
         return Raw("-", _maybe_gunzip(data, "standard input", limits))
     if is_url(src):
+        from .fetch import fetch  # httpx is imported only when a URL is read
+
         got = fetch(src, allow_private=options.allow_private, limits=limits)
         return Raw(src, got.content, got.final_url, got.media_type, got.charset)
     path = Path(src)

@@ -82,6 +82,7 @@ def test_bad_options_are_usage_errors(tmp_path: Path) -> None:
         ("--speed", "5"),
         ("--transcript", "srt"),
         ("--bitrate", "lots"),
+        ("--sample-rate", "32000"),
     ):
         done = run_newsvoice("audio", str(SEED_TEXT), "-o", str(tmp_path / "x.mp3"), option, value)
         assert done.returncode == 2, (option, done.stderr)

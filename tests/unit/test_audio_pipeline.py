@@ -376,6 +376,33 @@ def test_render_audio_writes_the_mp3_transcript_and_chapters(
     assert duration == pytest.approx(table.duration_ms / 1000, abs=0.2)
 
 
+@pytest.mark.parametrize("rate", [44_100, 24_000])
+def test_render_audio_encodes_at_the_sample_rate_asked(
+    options: AudioOptions, out_dir: Path, rate: int
+) -> None:
+    from dataclasses import replace
+
+    target = out_dir / "rate.mp3"
+    result = render_audio([small_article()], target, replace(options, sample_rate=rate))
+    probe = shutil.which("ffprobe")
+    if probe is None:  # pragma: no cover - ffprobe ships with ffmpeg
+        pytest.skip("ffprobe is not installed")
+    done = subprocess.run(
+        [probe, "-v", "error", "-show_streams", "-select_streams", "a", "-of", "json", str(target)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stream = json.loads(done.stdout)["streams"][0]
+    assert (stream["codec_name"], stream["sample_rate"], stream["channels"]) == (
+        "mp3",
+        str(rate),
+        1,
+    )
+    duration = float(stream["duration"])
+    assert duration == pytest.approx(result.timing.duration_ms / 1000, abs=0.1)
+
+
 def test_render_audio_uses_the_cache_on_a_second_run(options: AudioOptions, out_dir: Path) -> None:
     article = small_article()
     cold = render_audio([article], out_dir / "cold.mp3", options)

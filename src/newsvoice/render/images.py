@@ -14,7 +14,6 @@ from urllib.parse import unquote, urlsplit
 from PIL import Image as PILImage
 
 from ..errors import NewsvoiceError
-from ..fetch import fetch
 from ..limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
@@ -73,6 +72,8 @@ def load_image(
         if not fetch_remote:
             raise ValueError("remote image not fetched (use --fetch-images)")
         try:
+            from ..fetch import fetch  # httpx only when an image is fetched
+
             got = fetch(url, allow_private=allow_private, limits=limits, accept=IMAGE_TYPES)
         except NewsvoiceError as exc:
             raise ValueError(str(exc)) from exc

@@ -484,7 +484,7 @@ def _quotes(text: str, lang: _Lang) -> str:
 
 
 _NUMERIC_DASH = re.compile(r"(?<=\d)[ \t]?[–—][ \t]?(?=\d)")
-_DASH = re.compile(r"[—–]|--+|(?:(?<=[ \t])|^)-+(?=[ \t]|$)", re.MULTILINE)
+_DASH = re.compile(r"[—–]|--+|(?<!\w)-+(?!\w)")  # a hyphen attached to no word is a dash
 _ATTACHED_PLURAL = re.compile(r"(?<=[^\W\d_])\((s|es)\)(?![\w])")
 _BRACKETS = re.compile(r"[()\[\]{}|¦]")
 _SPACED_ARROWS = re.compile(r"(?<=[ \t])[<>→←⇒»«](?=[ \t])")
@@ -495,11 +495,11 @@ def _punctuation(text: str, lang: _Lang) -> str:
     """Slashes, dashes, ellipses, brackets, bullets and stray symbols → spaces or commas."""
     text = text.replace("/", " ").replace("…", ".")
     text = _NUMERIC_DASH.sub("-", text).replace("−", "-")
-    text = _DASH.sub(" , ", text)
     text = _ATTACHED_PLURAL.sub(r"\1", text)
     text = _BRACKETS.sub(" , ", text)
     text = _SPACED_ARROWS.sub(",", text)
-    return _BULLETS.sub(" ", text)
+    text = _BULLETS.sub(" ", text)
+    return _DASH.sub(" , ", text)
 
 
 _TIDY = (

@@ -1,0 +1,146 @@
+"""newsvoice.loudness: the BS.1770 meter against pyloudnorm, the kept K-weighted signal against
+a fresh measurement, and the limiter's promises (nothing over the ceiling, only peaks
+touched, gain that moves smoothly)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyloudnorm
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from newsvoice import loudness
+from newsvoice.loudness import Weighted, integrated_loudness, limit, normalise, true_peak_db
+
+RATES = (8_000, 16_000, 22_050, 24_000, 44_100, 48_000)
+
+
+def speechlike(rate: int, seconds: float, seed: int) -> np.ndarray:
+    """Bursts of filtered noise and harmonics with pauses between them: a crude talker."""
+    rng = np.random.default_rng(seed)
+    size = int(rate * seconds)
+    t = np.arange(size) / rate
+    voice = sum(np.sin(2 * np.pi * 140 * k * t + rng.uniform(0, 6)) / k for k in range(1, 12))
+    noise = np.convolve(rng.standard_normal(size), np.ones(4) / 4, mode="same")
+    envelope = (np.sin(2 * np.pi * 0.7 * t) > -0.2).astype(float)  # talk, then pause
+    return np.asarray((0.25 * voice + 0.1 * noise) * envelope, dtype=np.float32)
+
+
+@pytest.mark.parametrize("rate", RATES)
+def test_integrated_loudness_matches_pyloudnorm(rate: int) -> None:
+    track = speechlike(rate, 6.0, rate)
+    expected = pyloudnorm.Meter(rate).integrated_loudness(track.astype(np.float64))
+    assert integrated_loudness(track, rate) == pytest.approx(expected, abs=1e-4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(RATES),
+    st.integers(5, 30).map(lambda tenths: tenths / 10),
+    st.floats(1e-3, 1.0),
+    st.integers(0, 2**32 - 1),
+)
+def test_integrated_loudness_matches_pyloudnorm_on_noise(
+    rate: int, seconds: float, scale: float, seed: int
+) -> None:
+    # whole tenths of a second: pyloudnorm rounds the block count and so measures one short
+    # block past the end of other lengths; BS.1770 (and libebur128) count whole blocks only.
+    # Its block edges come from truncated float products (int(0.4 * 0.75 * 44100) = 13229),
+    # a sample off at 22.05 and 44.1 kHz: over a few blocks of white noise, up to 0.01 LU.
+    track = (np.random.default_rng(seed).standard_normal(int(rate * seconds)) * scale).astype(
+        np.float32
+    )
+    expected = pyloudnorm.Meter(rate).integrated_loudness(track.astype(np.float64))
+    assert integrated_loudness(track, rate) == pytest.approx(expected, abs=0.02)
+
+
+def test_too_short_or_silent_tracks_have_no_loudness() -> None:
+    assert integrated_loudness(np.zeros(100, np.float32), 24_000) == -math.inf
+    assert integrated_loudness(np.zeros(48_000, np.float32), 24_000) == -math.inf
+
+
+def test_kept_weighted_signal_follows_gains_and_sparse_changes() -> None:
+    rate = 24_000
+    track = speechlike(rate, 8.0, 7)
+    kept = Weighted(track, rate)
+    kept.scale(2.0)
+    changed = (track * 2.0).astype(np.float32)
+    rng = np.random.default_rng(3)
+    where = np.unique(rng.integers(0, len(track), 500))
+    where = np.concatenate((where, np.arange(1000, 1400), [len(track) - 1]))
+    where = np.unique(where)
+    change = rng.uniform(-0.1, 0.1, len(where))
+    changed[where] -= change.astype(np.float32)
+    kept.subtract(where, changed[where] * 0 + change)
+    assert kept.loudness() == pytest.approx(integrated_loudness(changed, rate), abs=1e-4)
+    fresh = Weighted(changed, rate).signal
+    assert np.max(np.abs(kept.signal - fresh)) < 1e-5
+
+
+@pytest.mark.parametrize("width", [1, 2, 5, 17, 64])
+def test_running_min_equals_the_naive_minimum(width: int) -> None:
+    values = np.random.default_rng(width).uniform(0, 1, 500)
+    naive = np.array([values[i : i + width].min() for i in range(len(values) - width + 1)])
+    assert np.array_equal(loudness._running_min(values, width), naive)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    arrays(np.float32, st.integers(1, 4000), elements=st.floats(-4, 4, width=32)),
+    st.floats(-6.0, 0.0),
+    st.sampled_from((8_000, 24_000, 44_100)),
+)
+def test_limiter_keeps_every_true_peak_under_the_ceiling(
+    track: np.ndarray, ceiling_db: float, rate: int
+) -> None:
+    limited = limit(track, rate, ceiling_db)
+    assert true_peak_db(limited) <= ceiling_db + 1e-4
+    assert np.all(np.abs(limited) <= np.abs(track) + 1e-7)  # it only ever turns down
+
+
+def test_limiter_touches_only_the_neighbourhood_of_peaks() -> None:
+    rate = 24_000
+    track = speechlike(rate, 4.0, 1) * 0.5
+    track[30_000] = 0.99  # one click
+    limited = limit(track, rate, -6.0)
+    changed = np.flatnonzero(limited != track)
+    assert changed.size
+    assert changed.min() > 30_000 - rate // 20
+    assert changed.max() < 30_000 + rate // 20
+    assert true_peak_db(limited) <= -6.0 + 1e-4
+
+
+def test_limiter_gain_moves_smoothly() -> None:
+    rate = 24_000
+    track = np.full(rate, 0.3, dtype=np.float32)
+    track[12_000:12_050] = 0.95
+    limited = limit(track, rate, -6.0)
+    gain = limited / track
+    # held for ±10 ms and averaged over 10 ms: no step bigger than a 240th of the reduction
+    assert np.max(np.abs(np.diff(gain))) <= (1 - gain.min()) / 240 + 1e-6
+
+
+@pytest.mark.parametrize("clicks", [0, 3, 40])
+def test_normalise_reaches_the_target_under_the_ceiling(clicks: int) -> None:
+    rate = 24_000
+    track = speechlike(rate, 20.0, clicks) * 0.05
+    rng = np.random.default_rng(clicks)
+    track[rng.integers(0, len(track), clicks)] = 0.2  # peaks the limiter must take
+    out, measured, peak = normalise(track, rate, -16.0, -1.0)
+    assert measured == pytest.approx(integrated_loudness(out, rate), abs=1e-3)
+    assert measured == pytest.approx(-16.0, abs=0.3)
+    assert peak == pytest.approx(true_peak_db(out), abs=1e-9)
+    assert peak <= -1.0
+
+
+def test_normalise_lets_the_ceiling_win_over_loudness() -> None:
+    rate = 24_000
+    track = np.zeros(rate * 4, dtype=np.float32)
+    track[::2400] = 0.5  # nothing but clicks: loud enough only by breaking the ceiling
+    out, measured, peak = normalise(track, rate, -16.0, -1.0)
+    assert peak <= -1.0
+    assert measured == pytest.approx(integrated_loudness(out, rate), abs=1e-3)
