@@ -1,8 +1,13 @@
-"""Shared fixtures. Tests run offline: the only sockets they open are on 127.0.0.1."""
+"""Shared fixtures. Tests run offline: a guard refuses any socket connection from the test
+process to an address other than loopback, so a test that would need the network fails
+loudly instead of passing or hanging on a machine that has it."""
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,3 +23,32 @@ def samples() -> Path:
 @pytest.fixture(autouse=True)
 def _utc(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TZ", "UTC")
+
+
+def _is_loopback(family: int, address: Any) -> bool:
+    if family not in (socket.AF_INET, socket.AF_INET6):
+        return True  # Unix sockets and the like never leave the machine
+    host = address[0] if isinstance(address, tuple) else address
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return str(host) == "localhost"
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    connect = socket.socket.connect
+    connect_ex = socket.socket.connect_ex
+
+    def guarded_connect(self: socket.socket, address: Any) -> None:
+        if not _is_loopback(self.family, address):
+            raise ConnectionRefusedError(f"tests are offline: refused to connect to {address!r}")
+        connect(self, address)
+
+    def guarded_connect_ex(self: socket.socket, address: Any) -> int:
+        if not _is_loopback(self.family, address):
+            raise ConnectionRefusedError(f"tests are offline: refused to connect to {address!r}")
+        return connect_ex(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
