@@ -62,16 +62,19 @@ def ebur128(path: str) -> tuple[float, float]:
 
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
 _ACRONYM_LETTERS = re.compile(r"\b([a-z]) ([a-z])\b")
+_SPELLED = re.compile(r"\b(?:[a-z]-)+[a-z]\b")
 
 
 def words(text: str) -> list[str]:
     """Text reduced to comparable words: lower case, no punctuation, "U.S."/"U S" → "us",
-    ordinals as numbers, hyphens as spaces."""
+    ordinals as numbers, letters spelled with hyphens ("U-N") joined, other hyphens as spaces."""
     text = text.lower().replace("’", "'").replace("u.s.", "us").replace("u.n.", "un")
     text = _ORDINAL.sub(r"\1", text)
+    text = _SPELLED.sub(lambda m: m.group().replace("-", ""), text)  # "u-n" → "un"
     text = re.sub(r"[-–—/]", " ", text)
     text = re.sub(r"[^\w\s']", " ", text)
     text = text.replace("'s ", "s ").replace("'", "")
+    text = re.sub(r"\bmr\b", "mister", text)  # Whisper writes the title as "Mr."
     for _ in range(2):
         text = _ACRONYM_LETTERS.sub(r"\1\2", text)  # "u s" → "us", "u n" → "un"
     return text.split()
