@@ -14,6 +14,7 @@ that could hold a peak near the level asked about.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -112,6 +113,36 @@ def _fft_convolve(signal: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     return out[:size]
 
 
+class _Ranges(NamedTuple):
+    """Ranges of a track around groups of sorted indices, laid end to end in one array."""
+
+    lengths: np.ndarray  # of each range
+    source: np.ndarray  # the track index of every position in the joined array
+    within: np.ndarray  # every position's offset inside its own range
+    position: np.ndarray  # where each of the grouped indices sits in the joined array
+
+
+def _ranges(where: np.ndarray, gap: int, before: int, after: int, size: int) -> _Ranges:
+    """Group the sorted indices ``where`` (a new group wherever two are more than ``gap``
+    apart), take ``before`` samples ahead of each group and ``after`` behind it, within
+    ``size``, and join the ranges end to end."""
+    breaks = np.flatnonzero(np.diff(where) > gap)
+    starts = np.maximum(0, where[np.concatenate(([0], breaks + 1))] - before)
+    ends = np.minimum(size, where[np.concatenate((breaks, [len(where) - 1]))] + after + 1)
+    lengths = ends - starts
+    offsets = np.cumsum(lengths) - lengths  # where each range begins in the joined array
+    within = np.arange(int(lengths.sum())) - np.repeat(offsets, lengths)
+    group = np.repeat(
+        np.arange(len(starts)), np.diff(np.concatenate(([0], breaks + 1, [len(where)])))
+    )
+    return _Ranges(
+        lengths,
+        within + np.repeat(starts, lengths),
+        within,
+        where - starts[group] + offsets[group],
+    )
+
+
 class Weighted:
     """A track's K-weighted signal, kept in step with the changes made to the track."""
 
@@ -131,19 +162,10 @@ class Weighted:
         if not len(where):
             return
         taps = len(self.kernel)
-        breaks = np.flatnonzero(np.diff(where) > taps)
-        starts = where[np.concatenate(([0], breaks + 1))]
-        lasts = where[np.concatenate((breaks, [len(where) - 1]))]
-        ends = np.minimum(len(self.signal), lasts + taps)
-        lengths = ends - starts
-        offsets = np.cumsum(lengths) - lengths  # where each run begins in the joined array
-        joined = np.zeros(int(lengths.sum()))
-        run = np.repeat(
-            np.arange(len(starts)), np.diff(np.concatenate(([0], breaks + 1, [len(where)])))
-        )
-        joined[where - starts[run] + offsets[run]] = change
-        source = np.arange(len(joined)) - np.repeat(offsets - starts, lengths)
-        self.signal[source] -= _fft_convolve(joined, self.kernel)
+        ranges = _ranges(where, taps, 0, taps - 1, len(self.signal))
+        joined = np.zeros(len(ranges.source))
+        joined[ranges.position] = change
+        self.signal[ranges.source] -= _fft_convolve(joined, self.kernel)
 
     def loudness(self) -> float:
         return _gated(self.signal, self.rate)
@@ -215,36 +237,20 @@ def _peak_magnitudes(track: np.ndarray) -> np.ndarray:
     return out
 
 
-def _windows(track: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
-    """Start indices and lengths of merged ranges around every sample at or above
-    ``threshold`` (each with PEAK_PAD samples of context on both sides)."""
-    hits = np.flatnonzero(np.abs(track) >= threshold)
-    if not len(hits):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    breaks = np.flatnonzero(np.diff(hits) > 2 * PEAK_PAD)
-    firsts = hits[np.concatenate(([0], breaks + 1))]
-    lasts = hits[np.concatenate((breaks, [len(hits) - 1]))]
-    starts = np.maximum(0, firsts - PEAK_PAD)
-    ends = np.minimum(len(track), lasts + PEAK_PAD + 1)
-    return starts, ends - starts
-
-
 def _true_peaks(track: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     """The indices (sorted) of the samples whose true peak, the largest magnitude among the
     sample and the points interpolated after it, reaches ``level``, and those peaks. Only
-    samples within INTERSAMPLE_DB of ``level`` are candidates: their ranges are joined end to
-    end and oversampled in one pass; a range's edges, which see its neighbour's samples,
-    are not used."""
-    starts, lengths = _windows(track, level * 10 ** (-INTERSAMPLE_DB / 20))
-    if not len(starts):
+    samples within INTERSAMPLE_DB of ``level`` are candidates: ranges of PEAK_PAD samples
+    around them are joined end to end and oversampled in one pass; a range's edges, which
+    see its neighbour's samples, are not used."""
+    hits = np.flatnonzero(np.abs(track) >= level * 10 ** (-INTERSAMPLE_DB / 20))
+    if not len(hits):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    total = int(lengths.sum())
-    offsets = np.cumsum(lengths) - lengths  # where each range begins in the joined array
-    within = np.arange(total) - np.repeat(offsets, lengths)
-    source = within + np.repeat(starts, lengths)
+    ranges = _ranges(hits, 2 * PEAK_PAD, PEAK_PAD, PEAK_PAD, len(track))
+    source, within = ranges.source, ranges.within
     peaks = _peak_magnitudes(track[source].astype(np.float64))
     margin = PEAK_PAD // 2
-    inner = (within >= margin) & (within < np.repeat(lengths, lengths) - margin)
+    inner = (within >= margin) & (within < np.repeat(ranges.lengths, ranges.lengths) - margin)
     inner |= (source < margin) | (source >= len(track) - margin)  # true edges of the track
     keep = inner & (peaks >= level)
     return source[keep], peaks[keep]
@@ -284,22 +290,14 @@ def _limiter_gain(
     they begin and end in unity gain, so the joins change nothing."""
     width = half + 1
     reach = 2 * half + width
-    breaks = np.flatnonzero(np.diff(where) > 2 * reach)
-    starts = np.maximum(0, where[np.concatenate(([0], breaks + 1))] - reach)
-    ends = np.minimum(size, where[np.concatenate((breaks, [len(where) - 1]))] + reach + 1)
-    lengths = ends - starts
-    offsets = np.cumsum(lengths) - lengths
-    source = np.arange(int(lengths.sum())) - np.repeat(offsets - starts, lengths)
-    gain = np.ones(len(source))
-    group = np.repeat(
-        np.arange(len(starts)), np.diff(np.concatenate(([0], breaks + 1, [len(where)])))
-    )
-    gain[where - starts[group] + offsets[group]] = needed
+    ranges = _ranges(where, 2 * reach, reach, reach, size)
+    gain = np.ones(len(ranges.source))
+    gain[ranges.position] = needed
     held = _running_min(np.pad(gain, half, constant_values=1.0), 2 * half + 1)
     edge = np.pad(held, (width // 2, width - 1 - width // 2), mode="edge")
     sums = np.concatenate(([0.0], np.cumsum(edge)))
     smooth = (sums[width:] - sums[:-width]) / width
-    return source, np.minimum(smooth, gain)
+    return ranges.source, np.minimum(smooth, gain)
 
 
 def _limit(track: np.ndarray, rate: int, ceiling_db: float) -> tuple[np.ndarray, np.ndarray]:
@@ -352,8 +350,6 @@ def normalise(
             loudness = integrated_loudness(out, rate)
             peak = true_peak_db(out)
             break
-        if out is track:
-            out = out.copy()
         where, factor = _limit(out, rate, ceiling_db - 0.2)
         before = out[where]
         out[where] = before * factor

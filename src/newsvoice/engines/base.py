@@ -72,3 +72,9 @@ class Engine(Protocol):
     def synthesize(self, text: str, voice: VoiceSpec) -> AudioChunk:
         """Speak ``text``; raise SegmentFailed when the engine fails on it."""
         ...
+
+
+def one_line(exc: BaseException) -> str:
+    """An engine library's exception as one line for a SegmentFailed message."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__

@@ -18,7 +18,7 @@ from importlib.metadata import version as _dist_version
 from typing import Any, ClassVar
 
 from ..errors import EngineUnavailable, SegmentFailed
-from .base import AudioChunk, EngineCaps, VoiceInfo, VoiceSpec
+from .base import AudioChunk, EngineCaps, VoiceInfo, VoiceSpec, one_line
 
 SAMPLE_RATE = 24_000
 VOICE_ID = "default"
@@ -108,11 +108,6 @@ def _ffmpeg() -> str:
             hint="apt-get install ffmpeg, or pip install imageio-ffmpeg",
         ) from exc
     return exe
-
-
-def _one_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 def _is_connection_problem(exc: BaseException) -> bool:
@@ -217,7 +212,7 @@ class GttsEngine:
             if _is_connection_problem(exc):
                 raise EngineUnavailable(OFFLINE_MESSAGE) from exc
             raise SegmentFailed(
-                f"gTTS failed on {text[:40]!r} ({_one_line(exc)})",
+                f"gTTS failed on {text[:40]!r} ({one_line(exc)})",
                 hint="try again later, or use --engine hibari",
             ) from exc
         return AudioChunk(_decode_mp3(mp3, text, voice.speed), SAMPLE_RATE)

@@ -14,7 +14,7 @@ from importlib.metadata import version as _dist_version
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import EngineUnavailable, SegmentFailed
-from .base import AudioChunk, EngineCaps, VoiceInfo, VoiceSpec
+from .base import AudioChunk, EngineCaps, VoiceInfo, VoiceSpec, one_line
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -70,11 +70,6 @@ def _describe(entry: Mapping[str, Any]) -> str:
     gender = str(entry.get("gender", "")).strip()
     language = str(entry.get("language", "en"))
     return " ".join(part for part in (accent, gender) if part) + f" ({language})"
-
-
-def _one_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 def _model(voice: str) -> Any:
@@ -156,7 +151,7 @@ class HibariEngine:
             audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
         except Exception as exc:
             raise SegmentFailed(
-                f"hibari failed on {text[:40]!r}: {_one_line(exc)}",
+                f"hibari failed on {text[:40]!r}: {one_line(exc)}",
                 hint="rephrase or remove that text, or try --engine espeak",
             ) from exc
         samples = np.clip(np.asarray(audio, dtype=np.float32), -1.0, 1.0)

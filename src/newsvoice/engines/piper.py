@@ -16,7 +16,7 @@ from importlib.metadata import version as _dist_version
 from typing import Any, ClassVar
 
 from ..errors import EngineUnavailable, SegmentFailed
-from .base import AudioChunk, EngineCaps, VoiceInfo, VoiceSpec
+from .base import AudioChunk, EngineCaps, VoiceInfo, VoiceSpec, one_line
 
 SAMPLE_RATE = 22_050
 VOICE_ID = "joe"
@@ -79,11 +79,6 @@ def _load_voice() -> Any:
         return _voice
 
 
-def _one_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
-
-
 class PiperEngine:
     """Piper 1.8 with the packaged ``joe`` voice; English text only."""
 
@@ -141,7 +136,7 @@ class PiperEngine:
             ]
         except Exception as exc:
             raise SegmentFailed(
-                f"piper failed on {text[:40]!r}: {_one_line(exc)}",
+                f"piper failed on {text[:40]!r}: {one_line(exc)}",
                 hint="rephrase or remove that text, or try --engine hibari",
             ) from exc
         return AudioChunk(b"".join(pieces), SAMPLE_RATE)
