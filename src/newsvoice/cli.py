@@ -343,6 +343,232 @@ def audio(
         )
 
 
+SiteOption = Annotated[
+    Path, typer.Option("--site", metavar="DIR", help="The site folder (feed, pages, episodes).")
+]
+
+
+@app.command()
+def publish(
+    sources: Sources,
+    site: SiteOption,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            metavar="URL",
+            help="Where DIR is served; needed on the first publish (kept in newsvoice.toml).",
+        ),
+    ] = None,
+    voice: Annotated[
+        str | None,
+        typer.Option(
+            "--voice", metavar="PRESET", help="Voice preset (default: the site's, else auto)."
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", metavar="N", help="Parallel synthesis workers (default: cores)."),
+    ] = None,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option("--cache", metavar="DIR", help="Sentence cache (default: user cache dir)."),
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON line per article (NDJSON).")
+    ] = False,
+    rules: RulesOption = None,
+    allow_private: AllowPrivate = False,
+    encoding: EncodingOption = None,
+) -> None:
+    """Publish articles as podcast episodes: MP3, EPUB, transcript and chapters per article,
+    the feed (feed.xml) and the pages, in DIR."""
+    from .podcast.publish import PublishOptions
+    from .podcast.publish import publish as publish_site
+
+    if jobs is not None and jobs < 1:
+        raise ConfigError("--jobs must be 1 or more")
+    options = _options(rules, allow_private, encoding)
+    many = len(sources) > 1 or is_directory(sources[0])
+    articles: list[Article] = []
+    failures: list[NewsvoiceError] = []
+    for outcome in load_many(sources, options):
+        if outcome.error is not None:
+            failures.append(outcome.error)
+            if not many:
+                raise outcome.error
+            _error(f"{outcome.source}: {outcome.error}")
+        elif outcome.article is not None:
+            articles.append(outcome.article)
+    if not articles:
+        raise typer.Exit(failures[0].exit_code if failures else ExitStatus.INPUT)
+    results = publish_site(
+        articles,
+        site,
+        PublishOptions(
+            base_url=base_url,
+            voice=voice,
+            jobs=jobs,
+            cache_dir=cache_dir,
+            use_cache=not no_cache,
+            progress=None if as_json else _note("narrating"),
+        ),
+    )
+    for result in results:
+        if as_json:
+            print(json.dumps(result.to_dict(), ensure_ascii=False))
+        else:
+            seconds = result.duration_ms // 1000
+            print(
+                f"{result.status}: episodes/{result.slug}/ ({seconds // 60}:{seconds % 60:02d}, "
+                f"{result.engine_calls} sentences synthesised, {result.cache_hits} from the cache)",
+                file=sys.stderr,
+            )
+    if not as_json:
+        print(f"feed: {site / 'feed.xml'}", file=sys.stderr)
+    if failures:
+        raise typer.Exit(ExitStatus.PARTIAL)
+
+
+def _note(verb: str) -> Callable[[str], None]:
+    def say(headline: str) -> None:
+        print(f"{verb}: {headline}", file=sys.stderr)
+
+    return say
+
+
+feed_app = typer.Typer(
+    help="Set up, check, prune and preview a published podcast site.",
+    no_args_is_help=True,
+)
+app.add_typer(feed_app, name="feed")
+SiteArgument = Annotated[Path, typer.Argument(metavar="DIR", help="The site folder.")]
+
+
+@feed_app.command("init")
+def feed_init(
+    site: SiteArgument,
+    title: Annotated[str | None, typer.Option("--title", help="The podcast's name.")] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", help="What the podcast is.")
+    ] = None,
+    author: Annotated[str | None, typer.Option("--author", help="itunes:author.")] = None,
+    owner_name: Annotated[str | None, typer.Option("--owner-name", help="itunes:owner.")] = None,
+    owner_email: Annotated[
+        str | None, typer.Option("--owner-email", help="itunes:owner email; podcast:locked owner.")
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="BCP 47 tag, e.g. en-GB.")
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option("--category", help="Apple category, e.g. 'News > Politics'."),
+    ] = None,
+    explicit: Annotated[
+        bool, typer.Option("--explicit", help="Mark the podcast explicit.")
+    ] = False,
+    artwork: Annotated[
+        str | None,
+        typer.Option(
+            "--artwork", metavar="FILE|URL", help="Square 1400-3000 px JPEG/PNG (default: drawn)."
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", metavar="URL", help="Where DIR is served.")
+    ] = None,
+    unlocked: Annotated[
+        bool, typer.Option("--unlocked", help="podcast:locked no (allow imports elsewhere).")
+    ] = False,
+    voice: Annotated[
+        str | None, typer.Option("--voice", metavar="PRESET", help="The episodes' voice.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write DIR/newsvoice.toml (the podcast's settings, with comments)."""
+    from dataclasses import replace
+
+    from .podcast.config import PodcastConfig, normalise_base_url, write_config
+
+    values: dict[str, str | None] = {
+        "title": title,
+        "description": description,
+        "author": author,
+        "owner_name": owner_name,
+        "owner_email": owner_email,
+        "language": language,
+        "category": category,
+        "artwork": artwork,
+        "voice": voice,
+        "base_url": normalise_base_url(base_url) if base_url else None,
+    }
+    config = replace(
+        PodcastConfig(explicit=explicit, locked=not unlocked),
+        **{k: v for k, v in values.items() if v is not None},  # type: ignore[arg-type]
+    )
+    path = write_config(site, config, force=force)
+    print(f"wrote {path}", file=sys.stderr)
+
+
+@feed_app.command("check")
+def feed_check(
+    site: SiteArgument,
+    as_json: Annotated[bool, typer.Option("--json", help="Print findings as JSON.")] = False,
+) -> None:
+    """Check the published site: feed fields, enclosure sizes, chapters, transcripts, pages."""
+    from .podcast.check import check_site
+
+    findings = check_site(site)
+    if as_json:
+        print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False))
+    else:
+        for finding in findings:
+            print(finding)
+        errors = sum(f.level == "error" for f in findings)
+        print(
+            f"{site}: {errors} error{'s' * (errors != 1)}, "
+            f"{len(findings) - errors} warning{'s' * (len(findings) - errors != 1)}",
+            file=sys.stderr,
+        )
+    if any(f.level == "error" for f in findings):
+        raise typer.Exit(ExitStatus.SITE)
+
+
+@feed_app.command("remove")
+def feed_remove(
+    site: SiteArgument,
+    key: Annotated[str, typer.Argument(metavar="ID", help="Article id, guid or slug.")],
+) -> None:
+    """Take an episode out of the site: its item, its page and its files."""
+    from .podcast.publish import remove
+
+    episode = remove(site, key)
+    print(f"removed episodes/{episode.slug}/ ({episode.headline})", file=sys.stderr)
+
+
+@feed_app.command("serve")
+def feed_serve(
+    site: SiteArgument,
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    bind: Annotated[
+        str, typer.Option("--bind", metavar="ADDRESS", help="Address to listen on.")
+    ] = "127.0.0.1",
+) -> None:
+    """Serve DIR for a local preview (byte ranges, so the player can seek)."""
+    from .podcast.serve import make_server
+
+    if not (site / "index.html").is_file():
+        raise ConfigError(f"{site} has no index.html", hint="publish something into it first")
+    try:
+        server = make_server(site, bind, port)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {bind}:{port}: {exc.strerror or exc}") from exc
+    host = f"[{bind}]" if ":" in bind else bind
+    print(f"serving {site} at http://{host}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
+    with server:
+        server.serve_forever()
+
+
 @contextlib.contextmanager
 def _progress(label: str) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
     """A rich progress bar on stderr when it is a terminal; silent otherwise."""

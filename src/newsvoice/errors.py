@@ -21,6 +21,7 @@ class ExitStatus(IntEnum):
     ENGINE = 5  # TTS engine unavailable or failed
     RENDER = 6  # an output failed its self-check or a validator
     PARTIAL = 7  # a batch finished with some items failed
+    SITE = 8  # the published site is damaged (feed.xml does not parse) or failed its check
     INTERRUPTED = 130  # Ctrl-C; partial outputs removed
 
 
@@ -115,3 +116,13 @@ class RenderError(NewsvoiceError):
 
 class PartialFailure(NewsvoiceError):
     exit_code = ExitStatus.PARTIAL
+
+
+class SiteError(NewsvoiceError):
+    """A published site that newsvoice must not touch, or that failed ``feed check``."""
+
+    exit_code = ExitStatus.SITE
+
+
+class FeedCorrupt(SiteError):
+    """An existing feed.xml does not parse; it is never overwritten."""

@@ -178,6 +178,9 @@ def lay_out(
                 start * 1000 // rate,
                 position * 1000 // rate,
                 segment.text,
+                segment.kind,
+                segment.block,
+                segment.article,
             )
         )
         pause = tail_ms if number == len(chunks) - 1 else segment.pause_after_ms

@@ -22,6 +22,9 @@ class TimedSegment:
     start_ms: int
     end_ms: int
     text: str  # display text
+    kind: str = ""  # the script segment's kind: headline, standfirst, byline, paragraph, ...
+    block: int = -1  # the body block it comes from (-1: headline, standfirst, byline)
+    article: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,9 @@ class TimingTable:
                     "start_ms": s.start_ms,
                     "end_ms": s.end_ms,
                     "text": s.text,
+                    "kind": s.kind,
+                    "block": s.block,
+                    "article": s.article,
                 }
                 for s in self.segments
             ],

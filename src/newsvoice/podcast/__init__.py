@@ -1,0 +1,1 @@
+"""Podcast publishing: the site settings, episode records, the feed, the pages."""

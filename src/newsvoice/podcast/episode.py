@@ -1,0 +1,163 @@
+"""One published episode, as recorded in ``DIR/episodes/<slug>/episode.json``.
+
+The records are the site's source of truth: the feed, the index and the episode pages are
+all rendered from them. A record is written (atomically) only after the files it names are
+in place, so a crash at any moment leaves either the old record or the new complete one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ..errors import SiteError
+from ..io import write_atomic
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+RECORD_NAME = "episode.json"
+RECORD_VERSION = 1
+MAX_SLUG = 60
+# Names Windows refuses, whatever the extension; a slug is never one of them.
+_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    title: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One spoken unit of the transcript."""
+
+    chapter: int
+    block: int
+    kind: str
+    start_ms: int
+    end_ms: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    id: str  # the article id
+    slug: str
+    headline: str
+    standfirst: str
+    byline: str
+    site_name: str
+    url: str | None  # the original article
+    language: str
+    published: datetime  # the article's publication date (first publication when unknown)
+    updated: datetime  # when the files last changed
+    duration_ms: int
+    audio: str  # file names inside the episode folder
+    audio_bytes: int
+    epub: str
+    epub_bytes: int
+    transcript: str
+    chapters_file: str
+    image: str
+    voice: str  # engine/voice
+    chapters: tuple[Chapter, ...]
+    lines: tuple[Line, ...]
+    readalong: str = ""
+    readalong_bytes: int = 0
+
+    @property
+    def guid(self) -> str:
+        """Stable for ever: derived from the article id, never from a file or URL."""
+        try:
+            return uuid.UUID(self.id).urn
+        except ValueError:
+            return f"newsvoice:{self.id}"
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        names = (
+            self.audio,
+            self.epub,
+            self.transcript,
+            self.chapters_file,
+            self.image,
+            self.readalong,
+        )
+        return tuple(n for n in names if n)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["published"] = self.published.isoformat()
+        data["updated"] = self.updated.isoformat()
+        return {"version": RECORD_VERSION, **data}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Episode:
+        data = dict(data)
+        if data.pop("version", None) != RECORD_VERSION:
+            raise ValueError("unknown record version")
+        data["published"] = datetime.fromisoformat(data["published"])
+        data["updated"] = datetime.fromisoformat(data["updated"])
+        data["chapters"] = tuple(Chapter(**c) for c in data["chapters"])
+        data["lines"] = tuple(Line(**line) for line in data["lines"])
+        return cls(**data)
+
+
+def slugify(text: str, fallback: str) -> str:
+    """A short, safe folder name: ASCII letters, digits and hyphens, at most 60 characters,
+    never empty, never ``..`` or a reserved device name."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > MAX_SLUG:
+            break
+        slug = candidate
+    if not slug and words:
+        slug = words[0][:MAX_SLUG]
+    if not slug or slug in _RESERVED:
+        slug = f"episode-{fallback[:8]}"
+    return slug
+
+
+def episodes_dir(site: Path) -> Path:
+    return site / "episodes"
+
+
+def read_record(folder: Path) -> Episode | None:
+    """The record in ``folder``, or None when there is none (a half-made or removed episode)."""
+    path = folder / RECORD_NAME
+    try:
+        data = json.loads(path.read_bytes())
+        episode = Episode.from_dict(data)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise SiteError(f"{path}: unreadable episode record ({exc})") from exc
+    if episode.slug != folder.name:
+        raise SiteError(f"{path}: records slug {episode.slug!r} but lives in {folder.name!r}")
+    return episode
+
+
+def read_records(site: Path) -> list[Episode]:
+    """Every episode on the site, newest first."""
+    root = episodes_dir(site)
+    if not root.is_dir():
+        return []
+    records = [read_record(folder) for folder in sorted(root.iterdir()) if folder.is_dir()]
+    episodes = [r for r in records if r is not None]
+    return sorted(episodes, key=lambda e: (e.published, e.id), reverse=True)
+
+
+def write_record(site: Path, episode: Episode) -> None:
+    data = json.dumps(episode.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    write_atomic(episodes_dir(site) / episode.slug / RECORD_NAME, data.encode("utf-8"))

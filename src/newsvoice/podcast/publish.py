@@ -1,0 +1,425 @@
+"""Publish articles as podcast episodes into a folder any static web server can serve.
+
+Per article, outside the site lock: narrate (through the sentence cache, so a corrected
+article re-synthesises only its changed sentences), build the EPUB, the transcript, the
+chapters and the episode art in a staging folder. Then, holding the lock: move the files
+into ``episodes/<slug>/`` under names that carry their content hash, write the episode
+record, the feed (one rename), the pages, and only then delete files no record names.
+
+So at every moment the feed on disk names files that exist with the sizes it states, and a
+run killed at any point leaves the previous feed (or the new complete one) in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..errors import ConfigError, SiteError
+from ..io import write_atomic
+from ..render.cover import CoverText, cover_png, cover_text
+from ..render.timing import chapters_json, webvtt
+from .config import PodcastConfig, load_config, normalise_base_url, write_config
+from .episode import (
+    RECORD_NAME,
+    Chapter,
+    Episode,
+    Line,
+    episodes_dir,
+    read_records,
+    slugify,
+    write_record,
+)
+from .feed import FEED_NAME, build_feed, read_feed, same_items
+from .lock import STATE_DIR, site_lock
+from .site import ASSETS, asset, episode_page, index_page
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from ..model import Article
+    from ..render.audio import AudioResult
+
+Status = Literal["added", "updated", "unchanged"]
+ART_SIZE = (1400, 1400)
+STAGING = "staging"
+STALE_STAGING_SECONDS = 24 * 3600
+PAGE_NAME = "index.html"
+
+
+@dataclass(frozen=True, slots=True)
+class PublishOptions:
+    base_url: str | None = None  # overrides the config's; seeds a new config
+    voice: str | None = None  # None: the config's voice
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    jobs: int | None = None
+    progress: Callable[[str], None] | None = None  # told each article's headline as it starts
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    id: str
+    guid: str
+    slug: str
+    status: Status
+    headline: str
+    audio_url: str
+    audio_bytes: int
+    duration_ms: int
+    engine_calls: int
+    cache_hits: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "guid": self.guid,
+            "slug": self.slug,
+            "status": self.status,
+            "headline": self.headline,
+            "audio_url": self.audio_url,
+            "audio_bytes": self.audio_bytes,
+            "duration_ms": self.duration_ms,
+            "engine_calls": self.engine_calls,
+            "cache_hits": self.cache_hits,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    """One article's files in the staging folder, named by content."""
+
+    article: Article
+    folder: Path
+    files: dict[str, str]  # role → file name (audio, epub, transcript, chapters, image, ...)
+    sizes: dict[str, int]
+    audio: AudioResult
+
+
+def _now() -> datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+def site_config(site: Path, base_url: str | None) -> PodcastConfig:
+    """The site's settings; a first publish writes newsvoice.toml with the given base URL."""
+    config = load_config(site)
+    if config is None:
+        if not base_url:
+            raise ConfigError(
+                f"{site} has no newsvoice.toml and no --base-url was given",
+                hint="pass --base-url URL (where the folder will be served), "
+                "or run `newsvoice feed init DIR`",
+            )
+        config = PodcastConfig(base_url=normalise_base_url(base_url))
+        write_config(site, config)
+        return config
+    if base_url:
+        config = replace(config, base_url=normalise_base_url(base_url))
+    if not config.base_url:
+        raise ConfigError(
+            f"{site / 'newsvoice.toml'} sets no base_url",
+            hint="set base_url there, or pass --base-url URL",
+        )
+    return config
+
+
+# --- building (outside the lock) -----------------------------------------------------------
+
+
+def _stage(site: Path) -> Path:
+    staging = site / STATE_DIR / STAGING
+    try:
+        staging.mkdir(parents=True, exist_ok=True)
+        cutoff = time.time() - STALE_STAGING_SECONDS
+        for old in staging.iterdir():  # left by runs that were killed long ago
+            if old.stat().st_mtime < cutoff:
+                shutil.rmtree(old, ignore_errors=True)
+        return Path(tempfile.mkdtemp(prefix="run-", dir=staging))
+    except OSError as exc:
+        raise SiteError(f"cannot write in {site}: {exc.strerror or exc}") from exc
+
+
+def _build(
+    article: Article, number: int, staging: Path, voice: str, options: PublishOptions
+) -> _Built:
+    from ..render.audio import AudioOptions, render_audio
+    from ..render.epub import EpubOptions, render_epub
+
+    folder = staging / f"{number:04d}"
+    folder.mkdir()
+    base = slugify(article.headline, article.id)
+    audio = render_audio(
+        [article],
+        folder / "audio.mp3",
+        AudioOptions(
+            voice=voice,
+            jobs=options.jobs,
+            cache_dir=options.cache_dir,
+            use_cache=options.use_cache,
+        ),
+    )
+    epub = render_epub([article], folder / "book.epub", EpubOptions())
+    contents: dict[str, tuple[str, bytes]] = {}
+    audio_bytes = (folder / "audio.mp3").read_bytes()
+    audio_name = f"{base}-{_digest(audio_bytes)}.mp3"
+    contents["audio"] = (audio_name, audio_bytes)
+    contents["epub"] = (f"{base}-{epub.sha256[:10]}.epub", b"")
+    transcript = webvtt(audio.timing).encode("utf-8")
+    contents["transcript"] = (f"{base}-{_digest(transcript)}.vtt", transcript)
+    chapters = chapters_json(audio.timing, article.headline, audio_name).encode("utf-8")
+    contents["chapters"] = (f"{base}-{_digest(chapters)}.chapters.json", chapters)
+    art = cover_png(cover_text([article], article.headline), ART_SIZE)
+    contents["image"] = (f"{base}-{_digest(art)}.png", art)
+    files: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    for role, (name, data) in contents.items():
+        if role == "epub":
+            (folder / "book.epub").replace(folder / name)
+            sizes[role] = epub.size
+        elif role == "audio":
+            (folder / "audio.mp3").replace(folder / name)
+            sizes[role] = len(data)
+        else:
+            write_atomic(folder / name, data, durable=False)
+            sizes[role] = len(data)
+        files[role] = name
+    return _Built(article, folder, files, sizes, audio)
+
+
+# --- installing (under the lock) -----------------------------------------------------------
+
+
+def _slug_for(article: Article, records: Sequence[Episode], taken: set[str]) -> str:
+    for record in records:
+        if record.id == article.id:
+            return record.slug
+    slug = slugify(article.headline, article.id)
+    if slug in taken:
+        slug = f"{slug[:50]}-{article.id.replace('-', '')[:8]}"
+    return slug
+
+
+def _episode(built: _Built, slug: str, previous: Episode | None, now: datetime) -> Episode:
+    article = built.article
+    timing = built.audio.timing
+    published = article.published or (previous.published if previous else now)
+    episode = Episode(
+        id=article.id,
+        slug=slug,
+        headline=article.headline,
+        standfirst=article.standfirst,
+        byline=article.byline,
+        site_name=article.site_name,
+        url=article.url,
+        language=article.language if article.language != "und" else "en",
+        published=published,
+        updated=now,
+        duration_ms=timing.duration_ms,
+        audio=built.files["audio"],
+        audio_bytes=built.sizes["audio"],
+        epub=built.files["epub"],
+        epub_bytes=built.sizes["epub"],
+        transcript=built.files["transcript"],
+        chapters_file=built.files["chapters"],
+        image=built.files["image"],
+        voice=", ".join(built.audio.voices),
+        chapters=tuple(Chapter(c.title, c.start_ms, c.end_ms) for c in timing.chapters),
+        lines=tuple(
+            Line(s.chapter, s.block, s.kind, s.start_ms, s.end_ms, s.text) for s in timing.segments
+        ),
+        readalong=built.files.get("readalong", ""),
+        readalong_bytes=built.sizes.get("readalong", 0),
+    )
+    if previous is not None and replace(previous, updated=now) == episode:
+        return previous
+    return episode
+
+
+def _artwork(site: Path, config: PodcastConfig) -> str:
+    """The channel artwork's URL; draws (or copies and checks) it into the site."""
+    art = config.artwork
+    if art.startswith(("https://", "http://")):
+        return art
+    if art:
+        source = Path(art) if Path(art).is_absolute() else site / art
+        data, suffix = _checked_artwork(source)
+    else:
+        text = CoverText(title=config.title, site=config.author, date=None)
+        data, suffix = cover_png(text, ART_SIZE), ".png"
+    name = f"artwork{suffix}"
+    target = site / name
+    if not target.exists() or target.read_bytes() != data:
+        write_atomic(target, data)
+    return config.base_url + name
+
+
+def _checked_artwork(path: Path) -> tuple[bytes, str]:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        data = path.read_bytes()
+        with Image.open(io.BytesIO(data)) as image:
+            size, kind, mode = image.size, image.format, image.mode
+    except (OSError, UnidentifiedImageError) as exc:
+        raise ConfigError(f"artwork {path}: cannot read the image ({exc})") from exc
+    if kind not in ("JPEG", "PNG"):
+        raise ConfigError(f"artwork {path}: {kind} image; podcast apps want JPEG or PNG")
+    width, height = size
+    if width != height or not 1400 <= width <= 3000:
+        raise ConfigError(
+            f"artwork {path}: {width}×{height} px; it must be square, 1400 to 3000 px"
+        )
+    if mode not in ("RGB", "L", "P"):
+        raise ConfigError(f"artwork {path}: colour mode {mode}; use RGB")
+    return data, ".jpg" if kind == "JPEG" else ".png"
+
+
+def _install(built: _Built, target: Path) -> None:
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for name in built.files.values():
+            (built.folder / name).replace(target / name)
+    except OSError as exc:
+        raise SiteError(f"cannot write in {target}: {exc.strerror or exc}") from exc
+
+
+def _tidy(folder: Path, episode: Episode) -> None:
+    """Delete what the record does not name: older versions and temp files of killed runs."""
+    keep = {*episode.files, RECORD_NAME, PAGE_NAME}
+    for path in folder.iterdir():
+        if path.name not in keep and path.is_file():
+            path.unlink(missing_ok=True)
+
+
+def render_site(site: Path, config: PodcastConfig, episodes: Sequence[Episode]) -> None:
+    """The feed first (one rename), then the pages and assets."""
+    feed_path = site / FEED_NAME
+    existing = read_feed(feed_path)
+    artwork = _artwork(site, config)
+    feed = build_feed(config, episodes, artwork, existing=existing, built=_now())
+    old = feed_path.read_bytes() if existing is not None else None
+    if old is None or not same_items(old, feed):
+        write_atomic(feed_path, feed)
+    for episode in episodes:
+        _write_if_changed(
+            episodes_dir(site) / episode.slug / PAGE_NAME, episode_page(config, episode)
+        )
+    for name in ASSETS:
+        _write_if_changed(site / name, asset(name))
+    _write_if_changed(site / PAGE_NAME, index_page(config, episodes))
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomic(path, data)
+
+
+def publish(
+    articles: Sequence[Article], site: Path, options: PublishOptions | None = None
+) -> list[Published]:
+    """Publish ``articles`` into ``site``; returns what happened to each."""
+    options = options or PublishOptions()
+    if not articles:
+        raise ConfigError("no articles to publish")
+    config = site_config(site, options.base_url)
+    read_feed(site / FEED_NAME)  # a damaged feed stops the run before any work
+    voice = options.voice or config.voice
+    staging = _stage(site)
+    try:
+        built = []
+        for number, article in enumerate(articles):
+            if options.progress:
+                options.progress(article.headline)
+            built.append(_build(article, number, staging, voice, options))
+        with site_lock(site):
+            return _publish_locked(site, config, built)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _publish_locked(site: Path, config: PodcastConfig, built: Sequence[_Built]) -> list[Published]:
+    read_feed(site / FEED_NAME)  # again: another publisher may have been first
+    records = read_records(site)
+    by_id = {r.id: r for r in records}
+    taken = {r.slug for r in records}
+    now = _now()
+    results: list[Published] = []
+    changed: list[Episode] = []
+    for item in built:
+        article = item.article
+        previous = by_id.get(article.id)
+        slug = _slug_for(article, records, taken)
+        taken.add(slug)
+        episode = _episode(item, slug, previous, now)
+        status: Status = (
+            "added" if previous is None else "unchanged" if episode is previous else "updated"
+        )
+        if status != "unchanged":
+            _install(item, episodes_dir(site) / slug)
+            write_record(site, episode)
+            changed.append(episode)
+        by_id[article.id] = episode
+        results.append(
+            Published(
+                id=episode.id,
+                guid=episode.guid,
+                slug=slug,
+                status=status,
+                headline=episode.headline,
+                audio_url=config.base_url + f"episodes/{slug}/{episode.audio}",
+                audio_bytes=episode.audio_bytes,
+                duration_ms=episode.duration_ms,
+                engine_calls=item.audio.stats.engine_calls,
+                cache_hits=item.audio.stats.cache_hits,
+            )
+        )
+    episodes = read_records(site)
+    render_site(site, config, episodes)
+    for episode in changed:
+        _tidy(episodes_dir(site) / episode.slug, episode)
+    return results
+
+
+def remove(site: Path, key: str) -> Episode:
+    """Take one episode out (by article id, guid or slug): record, item, then files."""
+    config = site_config(site, None)
+    with site_lock(site):
+        read_feed(site / FEED_NAME)
+        records = read_records(site)
+        matches = [r for r in records if key in (r.id, r.guid, r.slug)]
+        if not matches:
+            raise ConfigError(
+                f"no episode {key!r} in {site}",
+                hint="give an article id, guid or slug (`newsvoice feed check DIR` lists them)",
+            )
+        episode = matches[0]
+        folder = episodes_dir(site) / episode.slug
+        try:
+            (folder / RECORD_NAME).unlink()
+        except OSError as exc:
+            raise SiteError(f"cannot remove {folder}: {exc.strerror or exc}") from exc
+        render_site(site, config, [r for r in records if r is not episode])
+        shutil.rmtree(folder, ignore_errors=True)
+    return episode
