@@ -26,6 +26,7 @@ from .plaintext import extract_text
 from .version import __version__
 
 if TYPE_CHECKING:
+    from .podcast.publish import Published, PublishOptions, publish
     from .render.audio import AudioOptions, AudioResult, render_audio
     from .render.epub import EpubOptions, RenderResult, render_epub
 
@@ -36,6 +37,9 @@ _LAZY = {
     "AudioOptions": "newsvoice.render.audio",
     "AudioResult": "newsvoice.render.audio",
     "render_audio": "newsvoice.render.audio",
+    "PublishOptions": "newsvoice.podcast.publish",
+    "Published": "newsvoice.podcast.publish",
+    "publish": "newsvoice.podcast.publish",
 }
 
 __all__ = [
@@ -46,12 +50,15 @@ __all__ = [
     "ExitStatus",
     "NewsvoiceError",
     "Options",
+    "PublishOptions",
+    "Published",
     "RenderResult",
     "__version__",
     "extract_article",
     "extract_text",
     "load",
     "load_many",
+    "publish",
     "render_audio",
     "render_epub",
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from newsvoice.errors import (
@@ -10,6 +13,7 @@ from newsvoice.errors import (
     DecodeError,
     EngineError,
     ExitStatus,
+    FeedCorrupt,
     FetchError,
     FetchTimeout,
     HTTPStatusError,
@@ -20,6 +24,7 @@ from newsvoice.errors import (
     NotHTML,
     PartialFailure,
     RenderError,
+    SiteError,
     TooComplex,
     TooManyRedirects,
     UnsafeURL,
@@ -62,8 +67,15 @@ def test_exit_interrupted_is_130() -> None:
     assert ExitStatus.INTERRUPTED.value == 130
 
 
+def test_exit_site_is_8() -> None:
+    assert ExitStatus.SITE.value == 8
+
+
 def test_no_undocumented_exit_status() -> None:
-    assert sorted(int(s) for s in ExitStatus) == [0, 1, 2, 3, 4, 5, 6, 7, 130]
+    assert sorted(int(s) for s in ExitStatus) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 130]
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    documented = sorted(int(code) for code in re.findall(r"^\| (\d+) \| ", readme, re.M))
+    assert documented == sorted(int(s) for s in ExitStatus)
 
 
 @pytest.mark.parametrize(
@@ -73,6 +85,8 @@ def test_no_undocumented_exit_status() -> None:
         (ConfigError, 2),
         (InputError, 3),
         (InputTooLarge, 3),
+        (SiteError, 8),
+        (FeedCorrupt, 8),
         (NotHTML, 3),
         (DecodeError, 3),
         (TooComplex, 3),

@@ -123,6 +123,14 @@ def check_site(site: Path) -> list[Finding]:
     ):
         if channel.find(tag) is None:
             error(FEED_NAME, f"channel has no {label}")
+    category = channel.find(f"{{{ITUNES}}}category")
+    if category is not None and not category.get("text"):
+        error(FEED_NAME, "itunes:category names no category (its text attribute)")
+    locked = channel.find(f"{{{PODCAST}}}locked")
+    if locked is not None and not locked.get("owner"):
+        warn(FEED_NAME, "podcast:locked has no owner email; set owner_email in newsvoice.toml")
+    if channel.find(f"{{{ITUNES}}}owner") is None:
+        warn(FEED_NAME, "no itunes:owner; directories use its email to verify the feed")
     self_link = channel.find(f"{{{ATOM}}}link[@rel='self']")
     if self_link is None or self_link.get("href") != base + FEED_NAME:
         warn(FEED_NAME, f"atom:link rel=self should be {base + FEED_NAME}")

@@ -72,6 +72,7 @@ class Episode:
     lines: tuple[Line, ...]
     readalong: str = ""
     readalong_bytes: int = 0
+    inputs: str = ""  # fingerprint of what the files were made from (article, voice, version)
 
     @property
     def guid(self) -> str:

@@ -112,6 +112,7 @@ def _clean(text: str, limit: int | None = None) -> str:
 
 
 def _bytes_limited(text: str, limit: int) -> str:
+    text = squash(text)
     data = text.encode("utf-8")
     if len(data) <= limit:
         return text
@@ -160,9 +161,10 @@ def _description(episode: Episode, base_url: str) -> str:
     if episode.standfirst:
         parts.append(f"<p>{html.escape(episode.standfirst, quote=False)}</p>")
     links = []
-    if episode.url:
+    original = web_url(episode.url)
+    if original:
         site = f" on {html.escape(episode.site_name, quote=False)}" if episode.site_name else ""
-        links.append(f'<a href="{html.escape(episode.url)}">Read the original article{site}</a>')
+        links.append(f'<a href="{html.escape(original)}">Read the original article{site}</a>')
     links.append(
         f'<a href="{html.escape(episode_url(base_url, episode, episode.epub))}">'
         "Download the accessible e-book (EPUB)</a>"
@@ -172,6 +174,13 @@ def _description(episode: Episode, base_url: str) -> str:
     )
     parts.append("<p>" + " · ".join(links) + "</p>")
     return _bytes_limited("".join(parts), MAX_DESCRIPTION)
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) URL, else None: nothing else is ever linked."""
+    if url and url.startswith(("https://", "http://")) and not any(c.isspace() for c in url):
+        return url
+    return None
 
 
 def _item(episode: Episode, base_url: str, explicit: bool) -> etree._Element:
@@ -257,9 +266,10 @@ def build_feed(
             _sub(owner, _itunes("email"), config.owner_email)
     _sub(channel, _itunes("image"), href=artwork_url)
     top, sub = config.categories
-    category = _sub(channel, _itunes("category"), text=top)
+    # the category is named in a "text" attribute, not in element text
+    category = etree.SubElement(channel, _itunes("category"), {"text": top})
     if sub:
-        _sub(category, _itunes("category"), text=sub)
+        etree.SubElement(category, _itunes("category"), {"text": sub})
     _sub(channel, _itunes("explicit"), "true" if config.explicit else "false")
     _sub(channel, _itunes("type"), "episodic")
     _sub(channel, _itunes("summary"), _bytes_limited(squash(config.description), MAX_DESCRIPTION))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -25,8 +26,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import ConfigError, SiteError
 from ..io import write_atomic
+from ..presets import preset_lexicon
 from ..render.cover import CoverText, cover_png, cover_text
 from ..render.timing import chapters_json, webvtt
+from ..version import __version__
 from .config import PodcastConfig, load_config, normalise_base_url, write_config
 from .episode import (
     RECORD_NAME,
@@ -101,7 +104,8 @@ class _Built:
     folder: Path
     files: dict[str, str]  # role → file name (audio, epub, transcript, chapters, image, ...)
     sizes: dict[str, int]
-    audio: AudioResult
+    audio: AudioResult | None  # None: the published files are current, nothing was built
+    inputs: str
 
 
 def _now() -> datetime:
@@ -113,6 +117,28 @@ def _now() -> datetime:
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:10]
+
+
+def fingerprint(article: Article, voice: str) -> str:
+    """What an episode's files depend on: the article, the voice preset and its lexicon, and
+    the newsvoice version. An unchanged fingerprint means there is nothing to rebuild."""
+    from ..render.audio import AudioOptions, plan_voices
+
+    (preset,) = plan_voices([article], AudioOptions(voice=voice))
+    lexicon = preset_lexicon(preset).digest
+    data = json.dumps(
+        [article.to_dict(), repr(preset), lexicon, __version__],
+        sort_keys=True,
+        ensure_ascii=True,
+        default=_bytes_digest,
+    )
+    return hashlib.sha256(data.encode("ascii")).hexdigest()
+
+
+def _bytes_digest(value: object) -> str:
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).hexdigest()
+    raise TypeError(type(value).__name__)
 
 
 # --- settings ------------------------------------------------------------------------------
@@ -158,7 +184,7 @@ def _stage(site: Path) -> Path:
 
 
 def _build(
-    article: Article, number: int, staging: Path, voice: str, options: PublishOptions
+    article: Article, number: int, staging: Path, voice: str, inputs: str, options: PublishOptions
 ) -> _Built:
     from ..render.audio import AudioOptions, render_audio
     from ..render.epub import EpubOptions, render_epub
@@ -201,7 +227,7 @@ def _build(
             write_atomic(folder / name, data, durable=False)
             sizes[role] = len(data)
         files[role] = name
-    return _Built(article, folder, files, sizes, audio)
+    return _Built(article, folder, files, sizes, audio, inputs)
 
 
 # --- installing (under the lock) -----------------------------------------------------------
@@ -213,12 +239,15 @@ def _slug_for(article: Article, records: Sequence[Episode], taken: set[str]) -> 
             return record.slug
     slug = slugify(article.headline, article.id)
     if slug in taken:
-        slug = f"{slug[:50]}-{article.id.replace('-', '')[:8]}"
+        slug = f"{slug[:50].rstrip('-')}-{article.id.replace('-', '')[:8]}"
     return slug
 
 
 def _episode(built: _Built, slug: str, previous: Episode | None, now: datetime) -> Episode:
     article = built.article
+    if built.audio is None:
+        assert previous is not None  # noqa: S101 - only reused when there is a record
+        return previous
     timing = built.audio.timing
     published = article.published or (previous.published if previous else now)
     episode = Episode(
@@ -247,6 +276,7 @@ def _episode(built: _Built, slug: str, previous: Episode | None, now: datetime) 
         ),
         readalong=built.files.get("readalong", ""),
         readalong_bytes=built.sizes.get("readalong", 0),
+        inputs=built.inputs,
     )
     if previous is not None and replace(previous, updated=now) == episode:
         return previous
@@ -290,6 +320,11 @@ def _checked_artwork(path: Path) -> tuple[bytes, str]:
     if mode not in ("RGB", "L", "P"):
         raise ConfigError(f"artwork {path}: colour mode {mode}; use RGB")
     return data, ".jpg" if kind == "JPEG" else ".png"
+
+
+def _complete(site: Path, episode: Episode) -> bool:
+    folder = episodes_dir(site) / episode.slug
+    return all((folder / name).is_file() for name in episode.files)
 
 
 def _install(built: _Built, target: Path) -> None:
@@ -347,12 +382,18 @@ def publish(
     read_feed(site / FEED_NAME)  # a damaged feed stops the run before any work
     voice = options.voice or config.voice
     staging = _stage(site)
+    current = {r.id: r for r in read_records(site)}
     try:
         built = []
         for number, article in enumerate(articles):
+            inputs = fingerprint(article, voice)
+            record = current.get(article.id)
+            if record is not None and record.inputs == inputs and _complete(site, record):
+                built.append(_Built(article, staging, {}, {}, None, inputs))
+                continue
             if options.progress:
                 options.progress(article.headline)
-            built.append(_build(article, number, staging, voice, options))
+            built.append(_build(article, number, staging, voice, inputs, options))
         with site_lock(site):
             return _publish_locked(site, config, built)
     finally:
@@ -372,6 +413,8 @@ def _publish_locked(site: Path, config: PodcastConfig, built: Sequence[_Built]) 
         previous = by_id.get(article.id)
         slug = _slug_for(article, records, taken)
         taken.add(slug)
+        if item.audio is None and (previous is None or previous.inputs != item.inputs):
+            raise SiteError(f"{site}: episode {article.id} changed during this run; run again")
         episode = _episode(item, slug, previous, now)
         status: Status = (
             "added" if previous is None else "unchanged" if episode is previous else "updated"
@@ -391,8 +434,8 @@ def _publish_locked(site: Path, config: PodcastConfig, built: Sequence[_Built]) 
                 audio_url=config.base_url + f"episodes/{slug}/{episode.audio}",
                 audio_bytes=episode.audio_bytes,
                 duration_ms=episode.duration_ms,
-                engine_calls=item.audio.stats.engine_calls,
-                cache_hits=item.audio.stats.cache_hits,
+                engine_calls=item.audio.stats.engine_calls if item.audio else 0,
+                cache_hits=item.audio.stats.cache_hits if item.audio else 0,
             )
         )
     episodes = read_records(site)

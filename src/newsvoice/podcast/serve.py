@@ -35,7 +35,10 @@ _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     def guess_type(self, path: str | os.PathLike[str]) -> str:
-        suffix = os.path.splitext(path)[1].lower()  # noqa: PTH122 - the base works on str paths
+        name = os.fspath(path).lower()
+        if name.endswith(".chapters.json"):
+            return "application/json+chapters"
+        suffix = os.path.splitext(name)[1]  # noqa: PTH122 - the base works on str paths
         return TYPES.get(suffix) or super().guess_type(path)
 
     def end_headers(self) -> None:

@@ -15,7 +15,7 @@ from lxml import etree, html
 
 from ..text import squash
 from ..version import __version__
-from .feed import FEED_NAME
+from .feed import FEED_NAME, web_url
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -125,7 +125,8 @@ def _header(body: etree._Element, config: PodcastConfig, root: str, home: bool) 
 
 def _footer(body: etree._Element, root: str) -> None:
     footer = _el(body, "footer", class_="site")
-    p = _el(footer, "p", "Narrated with a synthetic voice by ")
+    p = _el(footer, "p")
+    p.text = "Narrated with a synthetic voice by "  # not squashed: the space before the link
     _el(p, "a", "newsvoice", href="https://pypi.org/project/newsvoice/")
     _tail(p[-1], f" {__version__}.")
     _el(body, "script", src=f"{root}player.js", defer="defer")
@@ -253,8 +254,9 @@ def episode_page(config: PodcastConfig, episode: Episode) -> bytes:
         download=episode.audio,
     )
     _el(_el(ul, "li"), "a", "Transcript (WebVTT)", href=episode.transcript, type="text/vtt")
-    if episode.url:
-        original = _el(_el(ul, "li"), "a", "Original article", href=episode.url)
+    original_url = web_url(episode.url)
+    if original_url:
+        original = _el(_el(ul, "li"), "a", "Original article", href=original_url)
         if episode.site_name:
             original.text = f"Original article on {squash(episode.site_name)}"
 

@@ -32,7 +32,10 @@
   links.forEach(function (link) {
     link.addEventListener("click", function (event) {
       var seconds = start(link);
-      if (isNaN(seconds)) {
+      // A modified click (new tab, download, ...) keeps the link's own meaning.
+      var modified = event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey ||
+        event.altKey;
+      if (isNaN(seconds) || modified) {
         return;
       }
       event.preventDefault();

@@ -1,0 +1,257 @@
+// Open pages of a newsvoice site in headless Chromium, as a listener would, and report.
+//
+//   node site_check.js BASE_URL PATH...        e.g. http://127.0.0.1:8000/ index.html
+//
+// Prints one JSON object: {ok, offsite, pages: {PATH: {...}}}. For every page: the
+// axe-core violations (WCAG 2.0/2.1/2.2 A and AA, plus best practice; in the light and the
+// dark colour scheme), console errors and warnings, uncaught page errors,
+// Content-Security-Policy violations, failed requests, requests that left the site's origin
+// (they are refused), the focus order from the top of the page and whether the page
+// reflows at 320 CSS pixels. On a page with the player (#player) it also plays the audio,
+// clicks the last chapter link with the mouse, then goes back one chapter link with
+// Shift+Tab and presses Enter, and reports where the player went each time.
+//
+// The page's CSP (script-src 'self') stays enforced: axe is served from the page's own
+// origin by a route, so the test sees exactly what a reader's browser does. CHROMIUM (env)
+// overrides the browser path.
+"use strict";
+
+const fs = require("fs");
+const { execFileSync } = require("child_process");
+const { chromium } = require("playwright-core");
+
+const [baseArg, ...paths] = process.argv.slice(2);
+if (!baseArg || !paths.length) {
+  console.error("usage: node site_check.js BASE_URL PATH...");
+  process.exit(2);
+}
+const base = new URL(baseArg);
+const origin = base.origin;
+const AXE_URL = `${origin}/__site_check__/axe.min.js`;
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
+const WAIT = 15000;
+
+function chromiumPath() {
+  if (process.env.CHROMIUM) return process.env.CHROMIUM;
+  return execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"])
+    .toString().trim();
+}
+
+async function axe(page) {
+  const loaded = await page.evaluate(() => typeof window.axe !== "undefined");
+  if (!loaded) await page.addScriptTag({ url: AXE_URL });
+  const results = await page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, {
+      runOnly: { type: "tag", values: tags },
+      resultTypes: ["violations"],
+    });
+    return {
+      version: r.testEngine.version,
+      passes: r.passes.length,
+      incomplete: r.incomplete.map((i) => i.id),
+      violations: r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })),
+      })),
+    };
+  }, AXE_TAGS);
+  return results;
+}
+
+// Where the focus is, described for a person reading the report.
+function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    return {
+      tag: el.tagName.toLowerCase(),
+      text: (el.textContent || "").replace(/\s+/g, " ").trim().slice(0, 60),
+      href: el.getAttribute("href"),
+      outline: el.tagName === "AUDIO" ? null : `${style.outlineStyle} ${style.outlineWidth}`,
+      // Focus not obscured (WCAG 2.4.11): the focused element is on screen, with a size.
+      visible: box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0
+        && box.top < innerHeight && box.left < innerWidth,
+    };
+  });
+}
+
+async function tabOrder(page, limit) {
+  const order = [];
+  for (let i = 0; i < limit; i += 1) {
+    await page.keyboard.press("Tab");
+    // The page scrolls smoothly (unless the reader prefers reduced motion): give the
+    // focused element a moment to come into view.
+    await page.waitForFunction(() => {
+      const box = (document.activeElement || document.body).getBoundingClientRect();
+      return box.bottom > 0 && box.top < innerHeight;
+    }, null, { timeout: 2000 }).catch(() => {});
+    const now = await focused(page);
+    if (!now) break; // wrapped past the end of the page
+    const last = order[order.length - 1];
+    // The audio element's own controls are several stops that all report the <audio>.
+    if (last && now.tag === "audio" && last.tag === "audio") continue;
+    order.push(now);
+  }
+  return order;
+}
+
+async function reflow(page) {
+  await page.setViewportSize({ width: 320, height: 800 });
+  await page.waitForTimeout(100);
+  const sizes = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
+  await page.setViewportSize({ width: 1280, height: 900 });
+  return sizes;
+}
+
+const state = () => {
+  const p = document.getElementById("player");
+  return {
+    currentTime: p.currentTime,
+    paused: p.paused,
+    seeks: window.__seeks,
+    current: (document.querySelector("a.seek[aria-current]") || {}).textContent || null,
+    speaking: document.querySelectorAll(".transcript .speaking").length,
+    location: location.href,
+  };
+};
+
+// Seek with a real input (the mouse or the keyboard) and wait for the player to get there.
+async function seekBy(page, act) {
+  const before = await page.evaluate(() => window.__seeks);
+  await act();
+  await page.waitForFunction(
+    (n) => window.__seeks > n && !document.getElementById("player").seeking, before,
+    { timeout: WAIT });
+  return page.evaluate(state);
+}
+
+async function playback(page) {
+  const links = page.locator("a.seek[data-start]");
+  const count = await links.count();
+  const out = { chapters: count };
+  await page.evaluate(() => {
+    window.__seeks = 0;
+    document.getElementById("player").addEventListener("seeked", () => { window.__seeks += 1; });
+  });
+  await page.evaluate(() => document.getElementById("player").play());
+  await page.waitForFunction(() => document.getElementById("player").currentTime > 0.3, null,
+    { timeout: WAIT });
+  out.played = await page.evaluate(state);
+
+  const last = links.nth(count - 1);
+  out.mouse = {
+    start: Number(await last.getAttribute("data-start")),
+    title: (await last.locator(".chapter-title").textContent()).trim(),
+    ...(await seekBy(page, () => last.click())),
+  };
+
+  // The keyboard: from the link just clicked, Shift+Tab to the one before it, then Enter.
+  if (count > 1) {
+    const target = links.nth(count - 2);
+    const start = Number(await target.getAttribute("data-start"));
+    let presses = 0;
+    while (presses < 10 && !(await target.evaluate((a) => a === document.activeElement))) {
+      await page.keyboard.press("Shift+Tab");
+      presses += 1;
+    }
+    out.keyboard = {
+      start,
+      title: (await target.locator(".chapter-title").textContent()).trim(),
+      presses,
+      focused: await focused(page),
+      ...(await seekBy(page, () => page.keyboard.press("Enter"))),
+    };
+  }
+  // Let it play on so the current chapter and sentence get marked, then report them.
+  await page.waitForTimeout(1200);
+  out.after = await page.evaluate(state);
+  await page.evaluate(() => document.getElementById("player").pause());
+  return out;
+}
+
+async function check(context, path) {
+  const page = await context.newPage();
+  const report = { url: new URL(path, base).href, console: [], pageErrors: [], csp: [],
+    failed: [] };
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") report.console.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => report.pageErrors.push(String(e.message || e)));
+  page.on("requestfailed", (r) => {
+    // A media element drops its range request when it seeks: that is not a failure.
+    if (r.resourceType() === "media" && /ERR_ABORTED/.test(r.failure().errorText)) return;
+    report.failed.push(`${r.url()}: ${r.failure().errorText}`);
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400) report.failed.push(`${r.url()}: HTTP ${r.status()}`);
+  });
+  try {
+    const response = await page.goto(report.url, { waitUntil: "load" });
+    report.status = response.status();
+    report.title = await page.title();
+    report.lang = await page.evaluate(() => document.documentElement.lang);
+    report.axe = await axe(page);
+    await page.emulateMedia({ colorScheme: "dark" }); // the palette for a dark preference
+    report.axeDark = await axe(page);
+    await page.emulateMedia({ colorScheme: "light" });
+    report.tabOrder = await tabOrder(page, 40);
+    if (await page.locator("#player").count()) {
+      report.playback = await playback(page);
+      report.axePlaying = await axe(page); // with the chapter and sentence marked
+    }
+    report.reflow = await reflow(page);
+    report.csp = await page.evaluate(() => window.__csp);
+  } catch (error) {
+    report.error = String((error && error.stack) || error);
+  } finally {
+    await page.close();
+  }
+  return report;
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--no-first-run", "--disable-sync",
+      "--autoplay-policy=no-user-gesture-required"],
+  });
+  const offsite = [];
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // Record CSP violations as the page sees them (init scripts are not subject to the CSP).
+    await context.addInitScript(() => {
+      window.__csp = [];
+      document.addEventListener("securitypolicyviolation", (e) => {
+        window.__csp.push(`${e.violatedDirective}: ${e.blockedURI}`);
+      });
+    });
+    await context.route(AXE_URL, (route) => route.fulfill({
+      body: fs.readFileSync(require.resolve("axe-core/axe.min.js")),
+      contentType: "text/javascript; charset=utf-8",
+    }));
+    // Nothing may leave the site: record and refuse any request to another origin.
+    await context.route((url) => url.origin !== origin, (route) => {
+      offsite.push(route.request().url());
+      return route.abort();
+    });
+    const pages = {};
+    for (const path of paths) pages[path] = await check(context, path);
+    const ok = Object.values(pages).every((p) => !p.error);
+    console.log(JSON.stringify({ ok, offsite, pages }));
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    await browser.close();
+  }
+})().catch((error) => {
+  console.error(String((error && error.stack) || error));
+  process.exit(2);
+});
