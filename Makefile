@@ -38,7 +38,7 @@ checkers: $(INSTALLED) $(JS_INSTALLED) ## install the real checkers and tools: J
 
 DEMO_URL ?= http://127.0.0.1:8000/
 
-demo: $(INSTALLED) ## print every sample's article, write EPUBs, the seed's MP3, VTT and chapters to out/, publish the samples as a podcast site in out/site/
+demo: $(INSTALLED) ## print every sample's article, write EPUBs (one read-along), the seed's MP3, VTT and chapters to out/, publish the samples as a podcast site in out/site/
 	@for f in samples/*.html samples/*.txt; do \
 		printf '\n\033[1m== %s\033[0m\n\n' "$$f"; \
 		$(BIN)/newsvoice extract "$$f" || exit $$?; \
@@ -46,11 +46,12 @@ demo: $(INSTALLED) ## print every sample's article, write EPUBs, the seed's MP3,
 	@mkdir -p out
 	$(BIN)/newsvoice epub samples/csmonitor-kerry-china.html -o out/seed.epub
 	$(BIN)/newsvoice epub samples/ -o out/samples-edition.epub --title "newsvoice samples"
+	$(BIN)/newsvoice epub samples/csmonitor-kerry-china.html -o out/seed-readalong.epub --narrate
 	$(BIN)/newsvoice audio samples/csmonitor-kerry-china.html -o out/seed.mp3 \
 		--transcript vtt --chapters-json
 	@test -f out/site/newsvoice.toml || $(BIN)/newsvoice feed init out/site --base-url $(DEMO_URL) \
 		--title "newsvoice samples" --owner-name "newsvoice demo" --owner-email podcast@example.org
-	$(BIN)/newsvoice publish samples/ --site out/site
+	$(BIN)/newsvoice publish samples/ --site out/site --readalong
 	$(BIN)/newsvoice feed check out/site
 	@printf '\nThe podcast site is in out/site/. Serve it with\n\n    %s feed serve out/site\n\nthen open %s (feed: %sfeed.xml).\n' "$(BIN)/newsvoice" "$(DEMO_URL)" "$(DEMO_URL)"
 

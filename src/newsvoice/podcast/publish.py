@@ -65,6 +65,7 @@ class PublishOptions:
     cache_dir: Path | None = None
     use_cache: bool = True
     jobs: int | None = None
+    readalong: bool = False  # also a read-along EPUB (Media Overlays) per episode
     progress: Callable[[str], None] | None = None  # told each article's headline as it starts
 
 
@@ -119,7 +120,7 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:10]
 
 
-def fingerprint(article: Article, voice: str) -> str:
+def fingerprint(article: Article, voice: str, readalong: bool = False) -> str:
     """What an episode's files depend on: the article, the voice preset and its lexicon, and
     the newsvoice version. An unchanged fingerprint means there is nothing to rebuild."""
     from ..render.audio import AudioOptions, plan_voices
@@ -127,7 +128,7 @@ def fingerprint(article: Article, voice: str) -> str:
     (preset,) = plan_voices([article], AudioOptions(voice=voice))
     lexicon = preset_lexicon(preset).digest
     data = json.dumps(
-        [article.to_dict(), repr(preset), lexicon, __version__],
+        [article.to_dict(), repr(preset), lexicon, __version__, readalong],
         sort_keys=True,
         ensure_ascii=True,
         default=_bytes_digest,
@@ -188,6 +189,7 @@ def _build(
 ) -> _Built:
     from ..render.audio import AudioOptions, render_audio
     from ..render.epub import EpubOptions, render_epub
+    from ..render.overlay import Narration
 
     folder = staging / f"{number:04d}"
     folder.mkdir()
@@ -227,6 +229,16 @@ def _build(
             write_atomic(folder / name, data, durable=False)
             sizes[role] = len(data)
         files[role] = name
+    if options.readalong:
+        assert audio.script is not None  # noqa: S101 - render_audio always sets it
+        narration = Narration(audio_bytes, audio.script, audio.timing, ", ".join(audio.voices))
+        book = render_epub(
+            [article], folder / "readalong.epub", EpubOptions(narration=(narration,))
+        )
+        name = f"{base}-{book.sha256[:10]}.readalong.epub"
+        (folder / "readalong.epub").replace(folder / name)
+        files["readalong"] = name
+        sizes["readalong"] = book.size
     return _Built(article, folder, files, sizes, audio, inputs)
 
 
@@ -386,7 +398,7 @@ def publish(
     try:
         built = []
         for number, article in enumerate(articles):
-            inputs = fingerprint(article, voice)
+            inputs = fingerprint(article, voice, options.readalong)
             record = current.get(article.id)
             if record is not None and record.inputs == inputs and _complete(site, record):
                 built.append(_Built(article, staging, {}, {}, None, inputs))

@@ -106,6 +106,7 @@ class AudioResult:
     transcript: str | None = None
     chapters_file: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    script: Script | None = None  # what was read, segment by segment (for read-along books)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -397,6 +398,7 @@ def render_audio(
         seconds=time.perf_counter() - started,
         transcript=transcript,
         chapters_file=chapters_file,
+        script=script,
     )
 
 

@@ -26,7 +26,7 @@ from ..io import write_atomic
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Article, Block, Figure, ListBlock, Paragraph, Quote, Table
 from ..version import __version__
-from . import xhtml
+from . import overlay, xhtml
 from .check import check_epub
 from .cover import cover_png, cover_text
 from .images import EXTENSIONS, Loaded, check_image, load_image
@@ -77,6 +77,7 @@ class EpubOptions:
     fetch_images: bool = False
     allow_private: bool = False
     limits: Limits = DEFAULT_LIMITS
+    narration: tuple[overlay.Narration, ...] = ()  # one per article: a read-along book
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,7 @@ class RenderResult:
     images_left_out: tuple[str, ...]
     cover: bool
     accessibility: dict[str, Any] = field(default_factory=dict)
+    overlays: dict[str, Any] = field(default_factory=dict)  # read-along: clips and durations
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -106,6 +108,7 @@ class RenderResult:
             "images_left_out": list(self.images_left_out),
             "cover": self.cover,
             "accessibility": self.accessibility,
+            **({"overlays": self.overlays} if self.overlays else {}),
         }
 
 
@@ -143,6 +146,8 @@ def render_epub(
     cover = _cover(book)
     data, meta = _assemble(book, cover)
     findings = check_epub(data)
+    if options.narration:
+        findings += overlay.lint(data, meta["audio_ms"])
     if findings:
         raise RenderError(
             f"the EPUB failed its self-check: {findings[0]}"
@@ -162,6 +167,7 @@ def render_epub(
         images_left_out=tuple(book.left_out),
         cover=cover is not None,
         accessibility=meta["accessibility"],
+        overlays=meta.get("overlays", {}),
     )
 
 
@@ -331,8 +337,9 @@ def _assemble(book: _Book, cover: tuple[Loaded, str] | None) -> tuple[bytes, dic
         if first.url:
             ebook.add_metadata("DC", "source", first.url)
 
+    stylesheet = CSS + (overlay.CSS if book.options.narration else "")
     css = epub.EpubItem(
-        uid="css", file_name=STYLESHEET, media_type="text/css", content=CSS.encode("utf-8")
+        uid="css", file_name=STYLESHEET, media_type="text/css", content=stylesheet.encode("utf-8")
     )
     ebook.add_item(css)
     for number, (href, image) in enumerate(sorted(book.images.items()), start=1):
@@ -360,21 +367,51 @@ def _assemble(book: _Book, cover: tuple[Loaded, str] | None) -> tuple[bytes, dic
         guide.append({"href": "cover.xhtml", "title": "Cover", "type": "cover"})
 
     toc: list[Any] = []
+    narrated = book.options.narration
+    durations: list[tuple[str, int]] = []  # (SMIL item id, ms)
+    audio_ms: dict[str, int] = {}
     for number, article in enumerate(book.articles, start=1):
         prefix = f"a{number}"
         name = f"article-{number:03d}.xhtml"
+        narration = narrated[number - 1] if narrated else None
+        placed: dict[str, str] = {}
         content, outline, headline_id = xhtml.chapter(
             article,
             prefix,
             book.pictures[number - 1],
             STYLESHEET,
             article.language if article.language != "und" else language,
+            cues=overlay.cues(narration, prefix) if narration else None,
+            read_captions=narration.read_captions if narration else False,
+            placed=placed,
         )
         item = epub.EpubItem(
             uid=prefix, file_name=name, media_type="application/xhtml+xml", content=content
         )
         ebook.add_item(item)
         spine.append(item)
+        if narration is not None:
+            audio_name = f"audio/article-{number:03d}.mp3"
+            clip_list = overlay.clips(narration, prefix, placed)
+            smil_id = f"mo-{prefix}"
+            ebook.add_item(
+                epub.EpubItem(
+                    uid=f"audio-{prefix}",
+                    file_name=audio_name,
+                    media_type="audio/mpeg",
+                    content=narration.audio,
+                )
+            )
+            ebook.add_item(
+                epub.EpubSMIL(
+                    uid=smil_id,
+                    file_name=f"article-{number:03d}.smil",
+                    content=overlay.smil(name, audio_name, clip_list),
+                )
+            )
+            item.media_overlay = smil_id  # ebooklib writes it on any item that has one
+            durations.append((smil_id, overlay.duration_ms(clip_list)))
+            audio_ms[f"EPUB/{audio_name}"] = narration.timing.duration_ms
         link = epub.Link(
             f"{name}#{headline_id}" if book.edition else name, article.headline, f"nav-{prefix}"
         )
@@ -391,6 +428,13 @@ def _assemble(book: _Book, cover: tuple[Loaded, str] | None) -> tuple[bytes, dic
     for prop, values in accessibility["metadata"].items():
         for value in values:
             _meta(ebook, prop, value)
+    if narrated:
+        for smil_id, ms in durations:
+            _meta(ebook, "media:duration", overlay.clock(ms), refines=f"#{smil_id}")
+        _meta(ebook, "media:duration", overlay.clock(sum(ms for _, ms in durations)))
+        voices = ", ".join(dict.fromkeys(n.voice for n in narrated))
+        _meta(ebook, "media:narrator", f"{voices} (synthetic voice)")
+        _meta(ebook, "media:active-class", overlay.ACTIVE_CLASS)
     if accessibility["conforms_to"]:
         _meta(ebook, "dcterms:conformsTo", accessibility["conforms_to"])
         _meta(ebook, "a11y:certifiedBy", f"newsvoice {__version__} (automated checks)")
@@ -415,7 +459,14 @@ def _assemble(book: _Book, cover: tuple[Loaded, str] | None) -> tuple[bytes, dic
         "language": language,
         "accessibility": {k: v for k, v in accessibility.items() if k != "metadata"}
         | {"features": accessibility["metadata"]["schema:accessibilityFeature"]},
+        "audio_ms": audio_ms,
     }
+    if narrated:
+        meta["overlays"] = {
+            "duration_ms": sum(ms for _, ms in durations),
+            "documents": [{"smil": smil_id, "duration_ms": ms} for smil_id, ms in durations],
+            "narrator": ", ".join(dict.fromkeys(n.voice for n in narrated)),
+        }
     return _repack(raw.getvalue()), meta
 
 
@@ -440,6 +491,8 @@ def _accessibility(book: _Book, has_cover: bool, language: str) -> dict[str, Any
     ]
     if images:
         features.append("alternativeText")  # every embedded image has one, by construction
+    if book.options.narration:
+        features.append("synchronizedAudioText")
     modes = ["textual"] + (["visual"] if images else [])
     sufficient = ["textual"] + (["textual,visual"] if images else [])
     count = len(book.articles)
@@ -467,6 +520,13 @@ def _accessibility(book: _Book, has_cover: bool, language: str) -> dict[str, Any
         )
     if has_cover:
         parts.append("The cover picture repeats the title in text form.")
+    if book.options.narration:
+        voices = ", ".join(dict.fromkeys(n.voice for n in book.options.narration))
+        parts.append(
+            f"The text is narrated with a synthetic voice ({voices}, by newsvoice) and each "
+            "sentence is highlighted as it is read (EPUB 3 Media Overlays); picture "
+            "descriptions, credits and the source line are not read aloud."
+        )
     parts.append(
         "Fonts, sizes and colours follow the reading system's settings. "
         "There are no flashing, motion or sound hazards."

@@ -30,8 +30,12 @@ from ..model import (
 from ..text import squash
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
     from datetime import datetime
+    from typing import TypeAlias
+
+    # (kind, block, ordinal) of a narrated piece → its sentences, as the speech script made them
+    Cues: TypeAlias = Mapping[tuple[str, int, int], Sequence["Cue"]]
 
 XHTML = "http://www.w3.org/1999/xhtml"
 EPUB = "http://www.idpf.org/2007/ops"
@@ -48,6 +52,14 @@ class Picture:
 
     href: str
     alt: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One spoken sentence to mark in the text: the id its span gets and its display text."""
+
+    id: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,16 +145,148 @@ def _inline(parent: etree._Element, tag: str, nodes: Iterable[Inline], **attrs: 
     _Inlines(element(parent, tag, **attrs)).add(nodes)
 
 
+# --- read-along: sentences wrapped in spans --------------------------------------------------
+
+
+def slice_inlines(nodes: Sequence[Inline], start: int, end: int) -> list[Inline]:
+    """The inlines covering characters [start, end) of ``inline_text(nodes)``; elements cut
+    by the range are repeated around their part (a link split over two sentences becomes two
+    links to the same place)."""
+    out: list[Inline] = []
+    position = 0
+    for node in nodes:
+        length = len(inline_text((node,)))
+        lo, hi = max(start, position), min(end, position + length)
+        if lo < hi:
+            a, b = lo - position, hi - position
+            if isinstance(node, Text):
+                out.append(Text(node.text[a:b]))
+            elif isinstance(node, Code):
+                out.append(Code(node.text[a:b]))
+            elif isinstance(node, LineBreak):
+                out.append(node)
+            elif isinstance(node, Link):
+                out.append(Link(node.href, tuple(slice_inlines(node.children, a, b))))
+            elif isinstance(node, Emphasis):
+                out.append(Emphasis(tuple(slice_inlines(node.children, a, b))))
+            elif isinstance(node, Strong):
+                out.append(Strong(tuple(slice_inlines(node.children, a, b))))
+        position += length
+    return out
+
+
+def _align(raw: str) -> tuple[str, list[int]]:
+    """``squash(raw)`` and, for each of its characters, the index of that character in raw
+    (a space maps to the first white-space character of its run)."""
+    squashed: list[str] = []
+    where: list[int] = []
+    pending_space = -1
+    for index, char in enumerate(raw):
+        if squash(char) == "":
+            if char.isspace() and squashed and pending_space < 0:
+                pending_space = index
+            continue
+        if pending_space >= 0:
+            squashed.append(" ")
+            where.append(pending_space)
+            pending_space = -1
+        squashed.append(char)
+        where.append(index)
+    return "".join(squashed), where
+
+
+def _ranges(text: str, cues: Sequence[Cue]) -> list[tuple[int, int]] | None:
+    """Where each cue's sentence lies in ``text``, in order; None if one cannot be found."""
+    found = []
+    cursor = 0
+    for number, cue in enumerate(cues):
+        sentence = cue.text.strip()
+        at = text.find(sentence, cursor)
+        if at < 0 and number == len(cues) - 1 and sentence.endswith("."):
+            sentence = sentence[:-1]  # the script ends unpunctuated headings with a full stop
+            at = text.find(sentence, cursor)
+        if at < 0 or not sentence:
+            return None
+        found.append((at, at + len(sentence)))
+        cursor = at + len(sentence)
+    return found
+
+
+def spoken_inlines(
+    parent: etree._Element, nodes: Sequence[Inline], cues: Sequence[Cue]
+) -> dict[str, str]:
+    """Fill ``parent`` with ``nodes``, each cue's sentence in its own ``<span id>``; returns
+    cue id → the id of the element that holds it. When the sentences cannot be found in the
+    text exactly (a normalisation the two sides disagree on), one span holds them all."""
+    raw = inline_text(nodes)
+    squashed, where = _align(raw)
+    ranges = _ranges(squashed, cues) if squashed == squash(raw) else None
+    if ranges is None:
+        span = element(parent, "span", id=cues[0].id)
+        _Inlines(span).add(nodes)
+        return {cue.id: cues[0].id for cue in cues}
+    writer = _Inlines(parent)
+    previous = 0
+    for cue, (start, end) in zip(cues, ranges, strict=True):
+        lo, hi = where[start], where[end - 1] + 1
+        writer.add(slice_inlines(nodes, previous, lo))
+        _Inlines(writer.element("span", id=cue.id)).add(slice_inlines(nodes, lo, hi))
+        previous = hi
+    writer.add(slice_inlines(nodes, previous, len(raw)))
+    return {cue.id: cue.id for cue in cues}
+
+
+def spoken_whole(target: etree._Element, cues: Sequence[Cue]) -> dict[str, str]:
+    """Mark a whole element as the text of ``cues`` (a table row, a byline read as "By …")."""
+    if target.tag == f"{{{XHTML}}}tr" or (len(target) == 0 and not target.text):
+        target.set("id", cues[0].id)
+    else:
+        span = etree.Element(f"{{{XHTML}}}span", id=cues[0].id)
+        span.text, target.text = target.text, None
+        for child in list(target):
+            span.append(child)
+        target.append(span)
+    return {cue.id: cues[0].id for cue in cues}
+
+
 class ChapterWriter:
     """Writes one article's body into an element; ids carry the chapter's prefix so that
     they are unique across the whole book."""
 
-    def __init__(self, prefix: str, pictures: Mapping[int, Picture]) -> None:
+    def __init__(
+        self,
+        prefix: str,
+        pictures: Mapping[int, Picture],
+        cues: Cues | None = None,
+        read_captions: bool = False,
+    ) -> None:
         self.prefix = prefix
         self.pictures = pictures  # keyed by id() of the model Figure
         self.outline: list[Outline] = []
         self._ids = 0
         self._level = 1  # the headline is the h1
+        # read-along: the sentences to mark, and where each one ended up
+        self.cues: Cues = cues or {}
+        self.read_captions = read_captions
+        self.placed: dict[str, str] = {}
+        self._block = -1
+        self._quote: int | None = None  # inside a quote, every piece counts as the quote's
+        self._seen: dict[tuple[str, int], int] = {}
+
+    def _piece(self, kind: str) -> Sequence[Cue]:
+        """The cues of the next piece of this kind in the current block, counted exactly as
+        the speech script counts its pieces."""
+        key = ("quote", self._quote) if self._quote is not None else (kind, self._block)
+        ordinal = self._seen.get(key, 0)
+        self._seen[key] = ordinal + 1
+        return self.cues.get((*key, ordinal), ())
+
+    def _fill(self, parent: etree._Element, nodes: Sequence[Inline], kind: str) -> None:
+        cues = self._piece(kind) if self.cues else ()
+        if cues:
+            self.placed.update(spoken_inlines(parent, nodes, cues))
+        else:
+            _Inlines(parent).add(nodes)
 
     def new_id(self, kind: str) -> str:
         self._ids += 1
@@ -152,11 +296,15 @@ class ChapterWriter:
         header = element(parent, "header")
         if article.section:
             element(header, "p", article.section, class_="kicker")
-        element(header, "h1", article.headline, id=headline_id)
+        self._fill(element(header, "h1", id=headline_id), (Text(article.headline),), "headline")
         if article.standfirst:
-            element(header, "p", article.standfirst, class_="standfirst", role="doc-subtitle")
+            standfirst = element(header, "p", class_="standfirst", role="doc-subtitle")
+            self._fill(standfirst, (Text(article.standfirst),), "standfirst")
         if article.byline:
-            element(header, "p", article.byline, class_="byline")
+            byline = element(header, "p", article.byline, class_="byline")
+            cues = self._piece("byline") if self.cues else ()
+            if cues:
+                self.placed.update(spoken_whole(byline, cues))
         if article.published or article.site_name:
             line = element(header, "p", class_="dateline")
             if article.published:
@@ -184,19 +332,25 @@ class ChapterWriter:
         if figure.caption or figure.credit:
             caption = element(fig, "figcaption")
             if figure.caption:
-                element(caption, "span", figure.caption, class_="caption")
+                text = element(caption, "span", figure.caption, class_="caption")
+                cues = self._piece("caption") if self.cues and self.read_captions else ()
+                if cues:
+                    text.set("id", cues[0].id)
+                    self.placed.update({cue.id: cues[0].id for cue in cues})
             if figure.credit:
                 element(caption, "span", figure.credit, class_="credit")
                 if figure.caption:
                     caption[0].tail = " "  # so that caption and credit are not read as one word
 
-    def blocks(self, parent: etree._Element, blocks: Iterable[Block]) -> None:
-        for block in blocks:
+    def blocks(self, parent: etree._Element, blocks: Iterable[Block], top: bool = False) -> None:
+        for index, block in enumerate(blocks):
+            if top:
+                self._block = index
             self.block(parent, block)
 
     def block(self, parent: etree._Element, block: Block) -> None:
         if isinstance(block, Paragraph):
-            _inline(parent, "p", block.inlines)
+            self._fill(element(parent, "p"), block.inlines, "paragraph")
         elif isinstance(block, Heading):
             self.heading(parent, block)
         elif isinstance(block, ListBlock):
@@ -216,34 +370,49 @@ class ChapterWriter:
         self._level = level
         text = squash(inline_text(heading.inlines))
         hid = self.new_id("h")
-        _inline(parent, f"h{level}", heading.inlines, id=hid)
+        self._fill(element(parent, f"h{level}", id=hid), heading.inlines, "heading")
         self.outline.append(Outline(hid, level, text))
 
     def list(self, parent: etree._Element, block: ListBlock) -> None:
         lst = element(parent, "ol" if block.ordered else "ul")
         for item in block.items:
             li = element(lst, "li")
-            _Inlines(li).add(item.inlines)
+            if squash(inline_text(item.inlines)):
+                self._fill(li, item.inlines, "item")
+            else:
+                _Inlines(li).add(item.inlines)
             if item.sublist is not None:
                 self.list(li, item.sublist)
 
     def quote(self, parent: etree._Element, quote: Quote) -> None:
+        outer = self._quote
+        if outer is None:
+            self._quote = self._block
+        if quote.attribution and self.cues:
+            # spoken first ("X, said:") but shown after the quote: left unmarked, so that the
+            # marked text stays in reading order
+            self._piece("quote")
         if quote.attribution:
             holder = element(parent, "figure", class_="quote")
             self.blocks(element(holder, "blockquote"), quote.blocks)
             element(holder, "figcaption", "— " + quote.attribution)
         else:
             self.blocks(element(parent, "blockquote"), quote.blocks)
+        self._quote = outer
 
     def table(self, parent: etree._Element, table: Table) -> None:
         el = element(parent, "table")
         if table.caption:
-            element(el, "caption", table.caption)
+            caption = element(el, "caption", table.caption)
+            cues = self._piece("row") if self.cues else ()
+            if cues:
+                self.placed.update(spoken_whole(caption, cues))
         rows = list(table.rows)
         if rows and all(cell.header for cell in rows[0]):
             head_row = element(element(el, "thead"), "tr")
             for cell in rows[0]:
                 _inline(head_row, "th", cell.inlines, scope="col")
+            self._row(head_row)
             rows = rows[1:]
         body = element(el, "tbody")
         for row in rows:
@@ -253,6 +422,12 @@ class ChapterWriter:
                     _inline(tr, "th", cell.inlines, scope="row")
                 else:
                     _inline(tr, "td", cell.inlines)
+            self._row(tr)
+
+    def _row(self, tr: etree._Element) -> None:
+        cues = self._piece("row") if self.cues else ()
+        if cues:
+            self.placed.update(spoken_whole(tr, cues))
 
 
 def chapter(
@@ -261,18 +436,25 @@ def chapter(
     pictures: Mapping[int, Picture],
     stylesheet: str,
     language: str,
+    cues: Cues | None = None,
+    read_captions: bool = False,
+    placed: dict[str, str] | None = None,
 ) -> tuple[bytes, list[Outline], str]:
-    """The article as an XHTML document: ``(bytes, outline, headline id)``."""
+    """The article as an XHTML document: ``(bytes, outline, headline id)``. With ``cues``
+    (a read-along book), each spoken sentence is wrapped in a span, and ``placed`` receives
+    cue id → the id of the element that holds it."""
     html, body = document(article.headline, language, stylesheet)
     section = element(body, "section", id=prefix, role="doc-chapter")
     section.set(f"{{{EPUB}}}type", "chapter")
     headline_id = f"{prefix}-title"
     section.set("aria-labelledby", headline_id)
-    writer = ChapterWriter(prefix, pictures)
+    writer = ChapterWriter(prefix, pictures, cues, read_captions)
     writer.header(section, article, headline_id)
     if article.lead_figure is not None:
         writer.figure(section, article.lead_figure, "lead")
-    writer.blocks(section, article.blocks)
+    writer.blocks(section, article.blocks, top=True)
+    if placed is not None:
+        placed.update(writer.placed)
     if article.url:
         footer = element(section, "footer")
         source = element(footer, "p", "Source: ", class_="source")

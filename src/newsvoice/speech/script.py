@@ -48,6 +48,8 @@ class Segment:
     text: str  # as displayed
     spoken: str  # as given to the engine
     pause_after_ms: int
+    ordinal: int = 0  # which piece of this (article, kind, block): the nth list item, ...
+    part: int = 0  # which sentence of that piece
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +84,16 @@ class _Builder:
         self.language = language
         self.chapters: list[ChapterMark] = []
         self.segments: list[Segment] = []
+        self.seen: dict[tuple[int, str, int], int] = {}  # pieces so far per (article, kind, block)
 
     def chapter(self, title: str, article: int, pieces: list[_Piece]) -> None:
         """Add a chapter of the pieces' sentences; nothing when none of them is spoken."""
         spoken: list[tuple[int, str, str]] = []  # (piece number, display, spoken)
+        ordinals: list[int] = []
         for number, piece in enumerate(pieces):
+            key = (article, piece.kind, piece.block)
+            ordinals.append(self.seen.get(key, 0))
+            self.seen[key] = ordinals[-1] + 1
             for sentence in split_sentences(piece.text, self.language, MAX_SEGMENT_CHARS):
                 # the lexicon sees the text as written (its graphemes), then normalisation
                 said = normalize(self.lexicon.apply(sentence), self.language).strip()
@@ -96,6 +103,7 @@ class _Builder:
             return
         chapter = len(self.chapters)
         self.chapters.append(ChapterMark(title, article))
+        parts: dict[int, int] = {}
         for position, (number, sentence, said) in enumerate(spoken):
             piece = pieces[number]
             following = spoken[position + 1][0] if position + 1 < len(spoken) else None
@@ -117,8 +125,11 @@ class _Builder:
                     text=sentence,
                     spoken=said,
                     pause_after_ms=pause,
+                    ordinal=ordinals[number],
+                    part=parts.get(number, 0),
                 )
             )
+            parts[number] = parts.get(number, 0) + 1
 
 
 def _byline(article: Article) -> str:
