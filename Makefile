@@ -67,9 +67,11 @@ lint: $(INSTALLED) ## ruff check and ruff format --check
 typecheck: $(INSTALLED) ## mypy (strict) over src/newsvoice
 	$(BIN)/mypy
 
-bench: $(INSTALLED) ## extraction against trafilatura; narration engine against end to end
-	$(BIN)/python -m bench.extraction
-	$(BIN)/python -m bench.narration
+bench: $(INSTALLED) ## one report: extraction vs trafilatura, narration vs raw engine, warm vs cold, batch jobs 1/2/cluster, peak memory
+	@status=0; \
+	for part in extraction narration batch memory; do \
+		printf '\n'; $(BIN)/python -m bench.$$part || status=1; \
+	done; exit $$status
 
 clean: ## remove the venv, caches and build output
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis \

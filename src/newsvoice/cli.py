@@ -495,6 +495,142 @@ def publish(
         raise typer.Exit(ExitStatus.PARTIAL)
 
 
+@app.command()
+def batch(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SRC...",
+            help="Article files, directories, files listing URLs, RSS/Atom feeds, or URLs.",
+            show_default=False,
+        ),
+    ],
+    site: Annotated[
+        Path | None,
+        typer.Option("--site", metavar="DIR", help="Publish every article into this site."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="DIR", help="Or write EPUB, MP3, VTT, chapters per article."),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", metavar="URL", help="With --site: as for publish."),
+    ] = None,
+    voice: Annotated[
+        str | None, typer.Option("--voice", metavar="PRESET", help="The voice preset.")
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", metavar="N", help="Articles in parallel (default: cores)."),
+    ] = None,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option("--cache", metavar="DIR", help="Sentence cache (may be a shared directory)."),
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume", help="Skip what the manifest says is done, without reading it again."
+        ),
+    ] = False,
+    readalong: Annotated[
+        bool, typer.Option("--readalong", help="With --site: read-along EPUBs too.")
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            envvar="NEWSVOICE_SCHEDULER",
+            help="Run on a Dask cluster, e.g. tcp://host:8786.",
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON line per article (NDJSON).")
+    ] = False,
+    rules: RulesOption = None,
+    allow_private: AllowPrivate = False,
+    encoding: EncodingOption = None,
+) -> None:
+    """Many articles through extract, EPUB and narration (and publish), resumable, in
+    parallel or on a Dask cluster; one bad article does not stop the others."""
+    from .batch import BatchOptions, ItemResult, exit_status, run_batch
+    from .synth import default_jobs
+
+    if jobs is not None and jobs < 1:
+        raise ConfigError("--jobs must be 1 or more")
+    if encoding is not None:
+        check_encoding(encoding)
+    load_rules(rules or ())  # a bad rules file stops us before any work
+    options = BatchOptions(
+        out=out,
+        site=site,
+        base_url=base_url,
+        voice=voice,
+        cache_dir=cache_dir,
+        use_cache=not no_cache,
+        jobs=jobs or default_jobs(),
+        resume=resume,
+        scheduler=scheduler,
+        readalong=readalong,
+        allow_private=allow_private,
+        encoding=encoding,
+        rules=tuple(rules or ()),
+    )
+    counts = {"extract": 0, "epub": 0, "audio": 0, "publish": 0, "failed": 0, "skipped": 0}
+
+    def summary() -> str:
+        shown = [f"{n} {k}" for k, n in counts.items() if n or k in ("failed", "skipped")]
+        return " · ".join(shown)
+
+    with _batch_progress() as update:
+
+        def report(result: ItemResult) -> None:
+            for stage in result.stages:
+                counts[stage] += 1
+            if result.status in ("failed", "skipped"):
+                counts[result.status] += 1
+            if as_json:
+                print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
+            elif result.status == "failed":
+                _error(f"{result.source}: {result.error}")
+            update(summary(), result, as_json)
+
+        results = run_batch(sources, options, report)
+    if not as_json:
+        print(f"batch: {len(results)} articles: {summary()}", file=sys.stderr)
+    raise typer.Exit(exit_status(results))
+
+
+@contextlib.contextmanager
+def _batch_progress() -> Iterator[Callable[[str, object, bool], None]]:
+    """A live line of per-stage counts on a terminal; one line per article otherwise (none
+    with --json, whose lines say it all)."""
+    if not sys.stderr.isatty():
+
+        def plain(counts: str, result: object, quiet: bool) -> None:
+            status = getattr(result, "status", "")
+            if status != "failed" and not quiet:
+                print(f"{status}: {getattr(result, 'source', '')}", file=sys.stderr)
+
+        yield plain
+        return
+    from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        "[bold]batch",
+        "{task.description}",
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("starting", total=None)
+        yield lambda counts, result, quiet: bar.update(task, description=counts)
+
+
 def _note(verb: str) -> Callable[[str], None]:
     def say(headline: str) -> None:
         print(f"{verb}: {headline}", file=sys.stderr)

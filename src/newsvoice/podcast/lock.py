@@ -24,12 +24,13 @@ WAIT_SECONDS = 600.0
 
 
 @contextlib.contextmanager
-def site_lock(site: Path, wait: float = WAIT_SECONDS) -> Iterator[None]:
-    """Hold the site's lock for the block; wait up to ``wait`` seconds for another holder."""
+def site_lock(site: Path, wait: float = WAIT_SECONDS, name: str = LOCK_NAME) -> Iterator[None]:
+    """Hold the site's lock ``name`` for the block; wait up to ``wait`` seconds for another
+    holder (publishers take "lock"; a batch run holds "batch.lock" from start to end)."""
     state = site / STATE_DIR
     try:
         state.mkdir(parents=True, exist_ok=True)
-        fd = os.open(state / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(state / name, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise SiteError(f"cannot lock {site}: {exc.strerror or exc}") from exc
     try:
@@ -40,9 +41,9 @@ def site_lock(site: Path, wait: float = WAIT_SECONDS) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
+                    doing = "publishing to" if name == LOCK_NAME else "running a batch in"
                     raise SiteError(
-                        f"another newsvoice has been publishing to {site} for {wait:.0f} s",
-                        hint="wait for it to finish",
+                        f"another newsvoice is {doing} {site}", hint="wait for it to finish"
                     ) from None
                 time.sleep(0.05)
         try:

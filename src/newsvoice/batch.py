@@ -1,0 +1,451 @@
+"""``newsvoice batch``: many articles through extract → EPUB → audio (→ publish), resumable.
+
+Sources are expanded first: directories (their article files), files that list URLs, and RSS
+or Atom feeds (their items' links). Each article is one task, run by a local process pool
+(``--jobs``) or by a Dask cluster (``--scheduler``); the main process alone writes the
+manifest (``DIR/.newsvoice/manifest.json``, atomically after every article), so a run killed
+at any moment loses at most the articles in flight. A rerun skips articles whose inputs are
+unchanged and whose outputs are still there with the recorded hashes; ``--resume`` trusts
+the manifest without reading the sources again (no refetching). One bad article is reported
+and the others go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .errors import ConfigError, ExitStatus, InputError, NewsvoiceError, SiteError
+from .io import write_atomic
+from .load import Options, article_from, directory_files, is_directory, is_url, read
+from .version import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
+    from .model import Article
+
+Status = Literal["done", "failed", "skipped"]
+STAGES = ("extract", "epub", "audio", "publish")
+MANIFEST = Path(".newsvoice") / "manifest.json"
+MANIFEST_VERSION = 1
+SCHEDULER_ENV = "NEWSVOICE_SCHEDULER"
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    out: Path | None = None  # write each article's files into out/<slug>-<id>/
+    site: Path | None = None  # or publish each article into this podcast site
+    base_url: str | None = None
+    voice: str | None = None  # None: "auto" (or the site's voice)
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    jobs: int = 1
+    resume: bool = False
+    scheduler: str | None = None  # a Dask scheduler address: tcp://host:8786
+    readalong: bool = False
+    allow_private: bool = False
+    encoding: str | None = None
+    rules: tuple[Path, ...] = ()
+
+    @property
+    def root(self) -> Path:
+        root = self.site or self.out
+        assert root is not None  # noqa: S101 - checked by run_batch
+        return root
+
+    def fingerprint(self) -> str:
+        """The options that change outputs (not where they are written, run or how fast)."""
+        data = [self.voice, self.readalong, self.base_url, self.site is not None]
+        return hashlib.sha256(json.dumps([data, __version__]).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    source: str
+    options: BatchOptions
+    previous: dict[str, Any] | None = None  # the manifest's entry from an earlier run
+
+
+@dataclass(slots=True)
+class ItemResult:
+    source: str
+    status: Status
+    inputs: str = ""
+    id: str = ""
+    headline: str = ""
+    stages: list[str] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)  # path relative to the root → sha256
+    error: str = ""
+    exit: int = 0
+    engine_calls: int = 0
+    cache_hits: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- sources ---------------------------------------------------------------------------------
+
+
+def _url_list(path: Path) -> list[str] | None:
+    """The URLs of a file that holds only URLs (one per line; # comments), else None."""
+    try:
+        if path.stat().st_size > 5_000_000:
+            return None
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    if lines and all(is_url(ln) and " " not in ln for ln in lines):
+        return lines
+    return None
+
+
+def _feed_links(data: bytes) -> list[str] | None:
+    """The article links of an RSS or Atom feed, else None (not a feed)."""
+    from lxml import etree
+
+    head = data[:512].lstrip().lower()
+    if not (head.startswith(b"<?xml") or head.startswith((b"<rss", b"<feed"))):
+        return None
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return None
+    atom = "{http://www.w3.org/2005/Atom}"
+    if root.tag == "rss":
+        links = [(item.findtext("link") or "").strip() for item in root.iter("item")]
+    elif root.tag == f"{atom}feed":
+        links = []
+        for entry in root.iter(f"{atom}entry"):
+            candidates = entry.findall(f"{atom}link")
+            chosen = [c for c in candidates if c.get("rel", "alternate") == "alternate"]
+            if chosen:
+                links.append((chosen[0].get("href") or "").strip())
+    else:
+        return None
+    return [link for link in links if is_url(link)]
+
+
+def expand(sources: Sequence[str], options: Options) -> tuple[list[str], list[ItemResult]]:
+    """Every article source, in order, without repeats; and failures of the expansion."""
+    found: list[str] = []
+    failed: list[ItemResult] = []
+    for src in sources:
+        try:
+            if is_directory(src):
+                found += directory_files(src)
+                continue
+            if not is_url(src) and src != "-":
+                listed = _url_list(Path(src))
+                if listed is not None:
+                    found += listed
+                    continue
+            if src.lower().endswith((".xml", ".rss", ".atom")) or is_url(src):
+                raw = read(src, options)
+                links = _feed_links(raw.content)
+                if links is not None:
+                    if not links:
+                        raise InputError(f"{src} is a feed without article links")
+                    found += links
+                    continue
+            found.append(src)
+        except NewsvoiceError as exc:
+            failed.append(ItemResult(src, "failed", error=str(exc), exit=exc.exit_code))
+    return list(dict.fromkeys(found)), failed
+
+
+# --- one article (runs in a worker process) --------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _still_there(root: Path, outputs: dict[str, str]) -> bool:
+    try:
+        return bool(outputs) and all(_sha256(root / n) == h for n, h in outputs.items())
+    except OSError:
+        return False
+
+
+def run_one(task: Task) -> ItemResult:
+    """Extract, render and narrate (and publish) one article; never raises."""
+    started = time.perf_counter()
+    options = task.options
+    result = ItemResult(task.source, "failed")
+    try:
+        from .rules import load_rules
+
+        load_options = Options(
+            allow_private=options.allow_private,
+            encoding=options.encoding,
+            rules=load_rules(options.rules),
+        )
+        raw = read(task.source, load_options)
+        result.inputs = hashlib.sha256(
+            raw.content + options.fingerprint().encode("ascii")
+        ).hexdigest()
+        previous = task.previous or {}
+        if (
+            previous.get("status") == "done"
+            and previous.get("inputs") == result.inputs
+            and _still_there(options.root, previous.get("outputs", {}))
+        ):
+            result.status = "skipped"
+            result.id = previous.get("id", "")
+            result.headline = previous.get("headline", "")
+            result.outputs = previous.get("outputs", {})
+            return result
+        article = article_from(raw, load_options)
+        result.id, result.headline = article.id, article.headline
+        result.stages.append("extract")
+        if options.site is not None:
+            _publish(article, options, result)
+        else:
+            _write(article, options, result)
+        result.status = "done"
+    except NewsvoiceError as exc:
+        result.error, result.exit = str(exc), int(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
+        result.error = f"internal error: {type(exc).__name__}: {exc}"
+        result.exit = int(ExitStatus.INTERNAL)
+    finally:
+        result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+def _write(article: Article, options: BatchOptions, result: ItemResult) -> None:
+    from .podcast.episode import slugify
+    from .render.audio import AudioOptions, render_audio
+    from .render.epub import EpubOptions, render_epub
+
+    root = options.root
+    name = f"{slugify(article.headline, article.id)}-{article.id.replace('-', '')[:8]}"
+    folder = root / name
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SiteError(f"cannot write in {root}: {exc.strerror or exc}") from exc
+    epub = render_epub([article], folder / f"{name}.epub", EpubOptions())
+    result.stages.append("epub")
+    audio = render_audio(
+        [article],
+        folder / f"{name}.mp3",
+        AudioOptions(
+            voice=options.voice or "auto",
+            jobs=1,
+            transcript=True,
+            chapters_json=True,
+            cache_dir=options.cache_dir,
+            use_cache=options.use_cache,
+        ),
+    )
+    result.stages.append("audio")
+    result.engine_calls, result.cache_hits = audio.stats.engine_calls, audio.stats.cache_hits
+    files = [Path(epub.path), Path(audio.path)]
+    files += [Path(p) for p in (audio.transcript, audio.chapters_file) if p]
+    result.outputs = {str(p.relative_to(root)): _sha256(p) for p in files}
+
+
+def _publish(article: Article, options: BatchOptions, result: ItemResult) -> None:
+    from .podcast.episode import episodes_dir, read_records
+    from .podcast.publish import PublishOptions, publish
+
+    assert options.site is not None  # noqa: S101 - the caller checked
+    (published,) = publish(
+        [article],
+        options.site,
+        PublishOptions(
+            base_url=options.base_url,
+            voice=options.voice,
+            cache_dir=options.cache_dir,
+            use_cache=options.use_cache,
+            jobs=1,
+            readalong=options.readalong,
+        ),
+    )
+    result.stages += ["epub", "audio", "publish"]
+    result.engine_calls, result.cache_hits = published.engine_calls, published.cache_hits
+    for record in read_records(options.site):
+        if record.id == article.id:
+            folder = episodes_dir(options.site) / record.slug
+            result.outputs = {
+                str((folder / n).relative_to(options.site)): _sha256(folder / n)
+                for n in record.files
+            }
+
+
+# --- the manifest ------------------------------------------------------------------------------
+
+
+def manifest_path(root: Path) -> Path:
+    return root / MANIFEST
+
+
+def read_manifest(root: Path) -> dict[str, dict[str, Any]]:
+    path = manifest_path(root)
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise SiteError(
+            f"{path} is unreadable ({exc})", hint="move it away to start the batch afresh"
+        ) from exc
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        raise SiteError(f"{path} is not a newsvoice {MANIFEST_VERSION} manifest")
+    items = data.get("items", {})
+    return items if isinstance(items, dict) else {}
+
+
+def write_manifest(root: Path, items: dict[str, dict[str, Any]]) -> None:
+    data = {"version": MANIFEST_VERSION, "newsvoice": __version__, "items": items}
+    path = manifest_path(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+
+
+def _entry(result: ItemResult) -> dict[str, Any]:
+    return {
+        "source": result.source,
+        "status": result.status if result.status != "skipped" else "done",
+        "inputs": result.inputs,
+        "id": result.id,
+        "headline": result.headline,
+        "stages": result.stages,
+        "outputs": result.outputs,
+        "error": result.error,
+        "exit": result.exit,
+        "updated": datetime.now(UTC).replace(microsecond=0).isoformat(),
+    }
+
+
+# --- running them all ----------------------------------------------------------------------------
+
+
+def _local(tasks: list[Task], jobs: int) -> Iterator[ItemResult]:
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield run_one(task)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: set[Future[ItemResult]] = {pool.submit(run_one, t) for t in tasks}
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _dask(tasks: list[Task], address: str) -> Iterator[ItemResult]:
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:
+        raise ConfigError(
+            "--scheduler needs Dask", hint="pip install 'newsvoice[cluster]'"
+        ) from exc
+    try:
+        client = Client(address, set_as_default=False, timeout="20s")  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as exc:
+        raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+    with client:
+        futures = {
+            client.submit(
+                run_one, task, pure=False, retries=2, key=f"newsvoice-{n}-{os.getpid()}"
+            ): task
+            for n, task in enumerate(tasks)
+        }
+        for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
+            try:
+                yield future.result()
+            except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker: the task's workers all died
+                yield ItemResult(
+                    futures[future].source,
+                    "failed",
+                    error=f"the cluster could not run it: {type(exc).__name__}: {exc}",
+                    exit=int(ExitStatus.INTERNAL),
+                )
+
+
+def run_batch(
+    sources: Sequence[str],
+    options: BatchOptions,
+    on_result: Callable[[ItemResult], None] | None = None,
+) -> list[ItemResult]:
+    """Run the batch; returns every article's result (skipped ones included)."""
+    if (options.site is None) == (options.out is None):
+        raise ConfigError("give exactly one of --site DIR and --out DIR")
+    scheduler = options.scheduler or os.environ.get(SCHEDULER_ENV) or None
+    options = replace(options, scheduler=scheduler, jobs=max(1, options.jobs))
+    root = options.root
+    if options.site is not None:
+        from .podcast.publish import site_config
+
+        site_config(options.site, options.base_url)  # a bad site stops us before any work
+    from .podcast.lock import site_lock
+
+    load_options = Options(allow_private=options.allow_private, encoding=options.encoding)
+    with site_lock(root, wait=0.5, name="batch.lock"):
+        manifest = read_manifest(root)
+        found, results = expand(sources, load_options)
+        tasks = []
+        for source in found:
+            previous = manifest.get(source)
+            if (
+                options.resume
+                and previous
+                and previous.get("status") == "done"
+                and _still_there(root, previous.get("outputs", {}))
+            ):
+                results.append(
+                    ItemResult(
+                        source,
+                        "skipped",
+                        inputs=previous.get("inputs", ""),
+                        id=previous.get("id", ""),
+                        headline=previous.get("headline", ""),
+                        outputs=previous.get("outputs", {}),
+                    )
+                )
+                continue
+            tasks.append(Task(source, options, previous))
+        for result in results:
+            if on_result:
+                on_result(result)
+        runner = _dask(tasks, scheduler) if scheduler else _local(tasks, options.jobs)
+        for result in runner:
+            manifest[result.source] = _entry(result)
+            write_manifest(root, manifest)
+            results.append(result)
+            if on_result:
+                on_result(result)
+    return results
+
+
+def exit_status(results: Sequence[ItemResult]) -> int:
+    failed = [r for r in results if r.status == "failed"]
+    if not failed:
+        return ExitStatus.OK
+    if len(failed) < len(results):
+        return ExitStatus.PARTIAL
+    return failed[0].exit or ExitStatus.INPUT
