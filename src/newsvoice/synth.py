@@ -3,8 +3,10 @@
 Workers are threads, each with its own engine instance running one inference thread: the
 engines' model runtimes (onnxruntime, subprocesses) release the GIL, so two workers use two
 cores without the start-up cost of new processes and model loads per process. Cache hits
-cost a file read. A sentence that fails is retried once; then the job fails with
-SegmentFailed.
+cost a file read. A sentence that fails is retried once (with a fresh engine instance when
+the engine crashed with an error of its own rather than SegmentFailed); then the job fails
+with SegmentFailed. Sentences finished before a failure are kept in the cache, so a rerun
+speaks only the others.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from .cache import SegmentCache, segment_key
 from .engines import AudioChunk, Engine, VoiceSpec, load_engine, new_engine
+from .engines.base import one_line
 from .errors import EngineError, SegmentFailed
 
 if TYPE_CHECKING:
@@ -59,14 +62,25 @@ def _engine(name: str) -> Engine:
 
 def _speak(job: Job) -> tuple[AudioChunk, float]:
     """Synthesise one sentence (with one retry); returns the audio and engine seconds."""
-    engine = _engine(job.engine)
     for attempt in (1, 2):
+        engine = _engine(job.engine)
         start = time.perf_counter()
         try:
             chunk = engine.synthesize(job.text, job.voice)
         except SegmentFailed:
             if attempt == 2:
                 raise
+            time.sleep(RETRY_DELAY)
+            continue
+        except EngineError:
+            raise
+        except Exception as exc:  # the engine crashed (a plugin's bug, its runtime failing)
+            _local.__dict__.get("engines", {}).pop(job.engine, None)  # retry with a new one
+            if attempt == 2:
+                raise SegmentFailed(
+                    f"the {job.engine} engine crashed on {job.text[:40]!r}: {one_line(exc)}",
+                    hint="run again; if it keeps failing, try another --voice",
+                ) from exc
             time.sleep(RETRY_DELAY)
             continue
         if not chunk.pcm:
@@ -124,6 +138,10 @@ def synthesize(
             except BaseException:
                 for future in futures.values():
                     future.cancel()
+                pool.shutdown(wait=True)
+                for index, future in futures.items():  # keep what was spoken all the same
+                    if results[index] is None and not future.cancelled() and not future.exception():
+                        cache.put(keys[index], future.result()[0])
                 raise
     stats.seconds = time.perf_counter() - started
     done = [r for r in results if r is not None]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -62,14 +63,18 @@ def test_the_cluster_makes_the_same_files_as_the_local_run(
 
 
 def test_a_worker_killed_mid_run_loses_no_article(
-    cluster: tuple[str, distributed.Client], articles: Path, tmp_path: Path
+    cluster: tuple[str, distributed.Client],
+    warm: tuple[Path, Path, list[dict[str, object]]],
+    articles: Path,
+    tmp_path: Path,
 ) -> None:
     address, client = cluster
     out = tmp_path / "out"
+    shutil.copytree(warm[0], tmp_path / "cache")  # warm: still about a second an article
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     run = subprocess.Popen(
         [sys.executable, "-m", "newsvoice", "batch", str(articles), "--out", str(out),
-         "--cache", str(tmp_path / "cold-cache"), "--scheduler", address, "--json"],
+         "--cache", str(tmp_path / "cache"), "--scheduler", address, "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
     deadline = time.monotonic() + 300

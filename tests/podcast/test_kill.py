@@ -21,12 +21,13 @@ from bench.zyte import pages
 from newsvoice.podcast.check import check_site
 
 from .conftest import ROOT, SEED_HTML, Site, publish, results
-from .test_updates import OLD
 
 KILLER = Path(__file__).with_name("killer.py")
 NEW_ARTICLE = ROOT / "samples" / "localnews-council-budget.html"
 OTHER_ARTICLE = ROOT / "samples" / "science-explainer.html"
-KILL_EDIT = "Beijing is also the chief trading partner and aid donor of Pyongyang."
+EDITED_ID = "4a44ab3e4c41"  # a 186-word page of the published six
+EDITED_SENTENCE = "but failed to do so."
+KILL_EDIT = "but could not save him."
 SHORT_ID = "35b158918c67"  # a 161-word corpus page: a short new episode
 
 
@@ -59,12 +60,14 @@ def run_killed(
 
 @pytest.fixture(scope="module")
 def update(site: Site, tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], int]:
-    """The update under test (a corrected seed and a new, short article) and its number of
-    kill points, counted by an uninterrupted run on a scratch copy with a warm cache."""
+    """The update under test (a short published article corrected, and a new short one) and
+    its number of kill points, counted by an uninterrupted run on a scratch copy with a warm
+    cache. Short articles keep each of the many killed runs quick."""
     work = tmp_path_factory.mktemp("kill")
-    edited = work / "seed.html"
-    # a different correction from test_updates', whose sentences must not be in the cache
-    edited.write_text(SEED_HTML.read_text("utf-8").replace(OLD, KILL_EDIT), "utf-8")
+    edited = work / "corrected.html"
+    original = next(p.html for p in pages() if p.id.startswith(EDITED_ID))
+    assert EDITED_SENTENCE in original
+    edited.write_text(original.replace(EDITED_SENTENCE, KILL_EDIT), "utf-8")
     short = work / "short.html"
     short.write_text(next(p.html for p in pages() if p.id.startswith(SHORT_ID)), "utf-8")
     sources = [edited, short]
@@ -101,7 +104,7 @@ def test_a_rerun_after_a_kill_completes(
 ) -> None:
     sources, points = update
     rng = random.Random(5)  # noqa: S311 - test sampling, not secrets
-    for point in sorted(rng.sample(range(1, points + 1), 4)):
+    for point in sorted(rng.sample(range(1, points + 1), 2)):
         copy = tmp_path / f"site-{point}"
         shutil.copytree(site.root, copy)
         assert run_killed(point, copy, site.cache, *sources).returncode == -signal.SIGKILL
@@ -114,7 +117,7 @@ def test_a_rerun_after_a_kill_completes(
 def test_killed_at_random_moments(site: Site, tmp_path: Path) -> None:
     rng = random.Random(11)  # noqa: S311 - test sampling, not secrets
     before = feed_state(site.root)
-    for attempt in range(6):
+    for attempt in range(3):
         copy = tmp_path / f"site-{attempt}"
         shutil.copytree(site.root, copy)
         env = {**os.environ, "PYTHONIOENCODING": "utf-8"}

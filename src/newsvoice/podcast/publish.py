@@ -419,7 +419,6 @@ def _publish_locked(site: Path, config: PodcastConfig, built: Sequence[_Built]) 
     taken = {r.slug for r in records}
     now = _now()
     results: list[Published] = []
-    changed: list[Episode] = []
     for item in built:
         article = item.article
         previous = by_id.get(article.id)
@@ -434,7 +433,6 @@ def _publish_locked(site: Path, config: PodcastConfig, built: Sequence[_Built]) 
         if status != "unchanged":
             _install(item, episodes_dir(site) / slug)
             write_record(site, episode)
-            changed.append(episode)
         by_id[article.id] = episode
         results.append(
             Published(
@@ -452,8 +450,13 @@ def _publish_locked(site: Path, config: PodcastConfig, built: Sequence[_Built]) 
         )
     episodes = read_records(site)
     render_site(site, config, episodes)
-    for episode in changed:
-        _tidy(episodes_dir(site) / episode.slug, episode)
+    # every episode of this run, changed or not: a run killed between a record and this
+    # clean-up left older files that the next (unchanged) run must still remove
+    for item in built:
+        episode = by_id[item.article.id]
+        folder = episodes_dir(site) / episode.slug
+        if folder.is_dir():
+            _tidy(folder, episode)
     return results
 
 

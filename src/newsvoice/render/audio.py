@@ -9,6 +9,7 @@ Podcasting 2.0 chapters from the same table. Every file is written atomically.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -25,7 +26,7 @@ from .. import loudness
 from ..cache import SegmentCache, default_cache_dir
 from ..engines import AudioChunk, load_engine
 from ..errors import ConfigError, EngineUnavailable, RenderError
-from ..io import write_atomic
+from ..io import atomic_writer
 from ..presets import Preset, choose_preset, preset_lexicon, with_overrides
 from ..speech.script import CaptionPolicy, Script, build_script
 from ..synth import Job, SynthStats, synthesize
@@ -253,9 +254,13 @@ def encode(
     metadata: str,
     cover: bytes | None,
     options: AudioOptions,
-) -> None:
+) -> Path:
     """One ffmpeg pass: PCM in, the encoded file with tags, chapters and cover out, written
-    to a temporary file beside the target and renamed into place."""
+    to a temporary file beside the target, which is returned (fsynced) for the caller to
+    rename into place once everything that goes with it is written too.
+
+    ffmpeg 5.1 exits 0 when the disk fills up while it writes the trailer, and only says so
+    on stderr: with ``-xerror`` and ``-loglevel error``, any word on stderr is a failure."""
     pcm = (np.clip(track, -1.0, 1.0) * 32767).astype("<i2").tobytes()
     with tempfile.TemporaryDirectory(prefix="newsvoice-") as scratch:
         meta_path = Path(scratch) / "meta.txt"
@@ -265,6 +270,7 @@ def encode(
             "-hide_banner",
             "-loglevel",
             "error",
+            "-xerror",
             "-y",
             "-f",
             "s16le",
@@ -316,17 +322,19 @@ def encode(
             done = subprocess.run(  # noqa: S603 - fixed arguments, no shell
                 [*command, str(temp)], input=pcm, capture_output=True, check=False
             )
-            if done.returncode != 0:
-                reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            if done.returncode != 0 or reason:
                 raise RenderError(
                     f"ffmpeg could not encode {target.name}: "
                     f"{reason[-1] if reason else done.returncode}"
                 )
+            with temp.open("rb") as written:
+                os.fsync(written.fileno())
             temp.chmod(0o644)
-            temp.replace(target)
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
+    return temp
 
 
 # --- the whole job -------------------------------------------------------------------------
@@ -367,7 +375,7 @@ def render_audio(
     voices = tuple(dict.fromkeys(f"{p.engine}/{p.voice}" for p in presets))
     text = cover_text(articles, title)
     cover = cover_png(text, (1400, 1400))
-    encode(
+    encoded = encode(
         track,
         rate,
         target,
@@ -377,12 +385,27 @@ def render_audio(
         options,
     )
     transcript = chapters_file = None
-    if options.transcript:
-        transcript = str(target.with_suffix(".vtt"))
-        write_atomic(Path(transcript), webvtt(table).encode("utf-8"))
-    if options.chapters_json:
-        chapters_file = str(target.with_suffix(".chapters.json"))
-        write_atomic(Path(chapters_file), chapters_json(table, title, target.name).encode("utf-8"))
+    try:
+        # the sidecars are written whole before anything is renamed, then the three renames
+        # follow one another: a failure leaves the old set of files, not a mixed one
+        with contextlib.ExitStack() as renames:
+            sidecars: list[tuple[Path, str]] = []
+            if options.transcript:
+                transcript = str(target.with_suffix(".vtt"))
+                sidecars.append((Path(transcript), webvtt(table)))
+            if options.chapters_json:
+                chapters_file = str(target.with_suffix(".chapters.json"))
+                sidecars.append((Path(chapters_file), chapters_json(table, title, target.name)))
+            for path, body in sidecars:
+                out = renames.enter_context(atomic_writer(path))
+                out.write(body.encode("utf-8"))
+                out.flush()
+                os.fsync(out.fileno())
+            encoded.replace(target)
+    except OSError as exc:
+        raise RenderError(f"cannot write next to {target}: {exc.strerror or exc}") from exc
+    finally:
+        encoded.unlink(missing_ok=True)
     data = target.read_bytes()
     return AudioResult(
         path=str(target),
