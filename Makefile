@@ -8,7 +8,7 @@ JS_INSTALLED := $(JS)/node_modules/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install checkers demo test pytest lint typecheck bench clean
+.PHONY: help install checkers demo test pytest lint typecheck bench fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,8 +61,8 @@ pytest: $(INSTALLED) checkers
 	NEWSVOICE_REQUIRE_TOOLS=1 $(BIN)/pytest
 
 lint: $(INSTALLED) ## ruff check and ruff format --check
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench fuzz
+	$(BIN)/ruff format --check src tests bench fuzz
 
 typecheck: $(INSTALLED) ## mypy (strict) over src/newsvoice
 	$(BIN)/mypy
@@ -72,6 +72,13 @@ bench: $(INSTALLED) ## one report: extraction vs trafilatura, narration vs raw e
 	for part in extraction narration batch memory; do \
 		printf '\n'; $(BIN)/python -m bench.$$part || status=1; \
 	done; exit $$status
+
+FUZZ_SECONDS ?= 600
+
+fuzz: $(INSTALLED) ## fuzz decode → extract → EPUB, feed and pages for FUZZ_SECONDS (600) with atheris; findings go to fuzz/crashers/
+	@$(BIN)/python -c "import atheris" 2>/dev/null || $(BIN)/python -m pip install --quiet 'atheris==3.0.0' \
+		|| echo "atheris does not install here: using the pure-Python fallback driver"
+	$(BIN)/python fuzz/fuzz_pipeline.py --seconds $(FUZZ_SECONDS)
 
 clean: ## remove the venv, caches and build output
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis \

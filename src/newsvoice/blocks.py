@@ -128,36 +128,50 @@ _IMG_SRC_ATTRS = (
 
 def raw_inlines(el: Tag, base: str | None) -> list[Inline]:
     """Inlines of an element's children (not normalised)."""
-    out: list[Inline] = []
-    for child in el.children:
-        out.extend(inline_node(child, base))
-    return out
+    return _inlines_of(el.children, base, frozenset())
 
 
 def inline_node(node: object, base: str | None) -> list[Inline]:
     """Inlines of one node: formatting and links kept, other markup flattened to text."""
-    if is_text(node):
-        return [Text(str(node))]
-    if not isinstance(node, Tag):
-        return []
-    name = node.name
-    if name == "br":
-        return [LineBreak()]
-    if name in SKIP_INLINE:
-        return []
-    if name in EMPHASIS_TAGS:
-        return [Emphasis(tuple(raw_inlines(node, base)))]
-    if name in STRONG_TAGS:
-        return [Strong(tuple(raw_inlines(node, base)))]
-    if name in CODE_TAGS:
-        return [Code(node.get_text())]
-    if name == "a":
-        href = safe_href(_attr(node, "href"), base)
-        inner = raw_inlines(node, base)
-        return [Link(href, tuple(inner))] if href else inner
-    if name in BLOCK_TAGS:
-        return [Text(" "), *raw_inlines(node, base), Text(" ")]
-    return raw_inlines(node, base)
+    return _inlines_of((node,), base, frozenset())
+
+
+def _inlines_of(nodes: Iterable[object], base: str | None, inside: frozenset[str]) -> list[Inline]:
+    """Elements that only group text (spans, fonts, stray blocks) are walked with a stack, not
+    by recursion, and a wrapper already open is not opened again (emphasis in emphasis, a link
+    in a link): however deep or tangled the markup, the inlines stay a few levels deep."""
+    out: list[Inline] = []
+    stack: list[tuple[Iterator[object], bool]] = [(iter(nodes), False)]
+    while stack:
+        children, spaced = stack[-1]
+        node = next(children, None)
+        if node is None:
+            stack.pop()
+            if spaced:
+                out.append(Text(" "))
+            continue
+        if is_text(node):
+            out.append(Text(str(node)))
+            continue
+        if not isinstance(node, Tag) or node.name in SKIP_INLINE:
+            continue
+        name = node.name
+        if name == "br":
+            out.append(LineBreak())
+        elif name in CODE_TAGS:
+            out.append(Code(node.get_text()))
+        elif name in EMPHASIS_TAGS and "em" not in inside:
+            out.append(Emphasis(tuple(_inlines_of(node.children, base, inside | {"em"}))))
+        elif name in STRONG_TAGS and "strong" not in inside:
+            out.append(Strong(tuple(_inlines_of(node.children, base, inside | {"strong"}))))
+        elif name == "a" and "a" not in inside and (href := safe_href(_attr(node, "href"), base)):
+            out.append(Link(href, tuple(_inlines_of(node.children, base, inside | {"a"}))))
+        else:
+            spaced = name in BLOCK_TAGS
+            if spaced:
+                out.append(Text(" "))
+            stack.append((iter(node.children), spaced))
+    return out
 
 
 def normalise_inlines(nodes: Iterable[Inline]) -> tuple[Inline, ...]:
@@ -409,6 +423,16 @@ def _caption_and_credit(caption_el: Tag) -> tuple[str, str]:
 
 # --- blocks --------------------------------------------------------------------------------
 
+# Elements ``_block`` turns into blocks of their own; other block-level elements are containers.
+_OWN_BLOCKS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "menu", "dir", "pre", "table"}
+    | {"figure", "picture", "hr", "figcaption"}
+)
+# Deeper quotes and lists are flattened into the enclosing one: their text is kept, and the
+# book's XHTML stays well within what XML parsers accept (libxml2 stops at 256 levels).
+MAX_QUOTE_DEPTH = 4
+MAX_LIST_DEPTH = 8
+
 
 class BlockBuilder:
     """Walks body elements and yields blocks, skipping elements already used elsewhere."""
@@ -424,6 +448,8 @@ class BlockBuilder:
         self.skip = skip
         self.stats = stats
         self.local_dir = local_dir
+        self._quotes = 0  # blockquotes open around the current element
+        self._lists = 0  # lists open around the current element
 
     def build(self, elements: Iterable[Tag]) -> list[Block]:
         blocks: list[Block] = []
@@ -445,9 +471,19 @@ class BlockBuilder:
         return el.find(list(BLOCK_TAGS)) is None
 
     def _children(self, el: Tag) -> Iterator[Block]:
-        """Blocks from an element's children; loose inline content becomes paragraphs."""
+        """Blocks from an element's children; loose inline content becomes paragraphs.
+
+        Plain containers (div, section, ...) are entered with a stack rather than by
+        recursion, so that a page nested up to the depth cap does not exhaust Python's stack;
+        each one's loose text still ends its own paragraph."""
         pending: list[Inline] = []
-        for child in el.children:
+        stack = [iter(el.children)]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+                yield from self._flush(pending)
+                continue
             if is_text(child):
                 pending.append(Text(str(child)))
                 continue
@@ -469,8 +505,12 @@ class BlockBuilder:
                 pending.extend(inline_node(child, self.base))
             else:
                 yield from self._flush(pending)
-                yield from self._block(child)
-        yield from self._flush(pending)
+                if child.name in _OWN_BLOCKS or (
+                    child.name == "blockquote" and self._quotes < MAX_QUOTE_DEPTH
+                ):
+                    yield from self._block(child)
+                elif not self._link_list(child):
+                    stack.append(iter(child.children))
 
     @staticmethod
     def _flush(pending: list[Inline]) -> Iterator[Block]:
@@ -550,7 +590,11 @@ class BlockBuilder:
         if isinstance(source, Tag) and len(squash(source.get_text(" "))) < 200:
             attribution = squash(source.get_text(" ")).lstrip("—–- ").strip()
             source.extract()
-        inner = tuple(self._children(el))
+        self._quotes += 1
+        try:
+            inner = tuple(self._children(el))
+        finally:
+            self._quotes -= 1
         if inner:
             yield Quote(inner, attribution)
 
@@ -573,10 +617,14 @@ class BlockBuilder:
                 continue
             sub = li.find(["ul", "ol"], recursive=False)
             sublist = None
-            if isinstance(sub, Tag):
+            if isinstance(sub, Tag) and self._lists < MAX_LIST_DEPTH:
                 sub.extract()
-                sublist = self._list(sub)
-            inlines = self._inlines(li)
+                self._lists += 1
+                try:
+                    sublist = self._list(sub)
+                finally:
+                    self._lists -= 1
+            inlines = self._inlines(li)  # a list nested deeper still reads as text
             if inlines or sublist:
                 items.append(ListItem(inlines, sublist))
         if not items:

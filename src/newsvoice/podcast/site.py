@@ -268,13 +268,14 @@ def episode_page(config: PodcastConfig, episode: Episode) -> bytes:
             continue
         _el(transcript, "h3", chapter.title)
         paragraph: etree._Element | None = None
+        span: etree._Element | None = None  # the paragraph's last (lxml's len() and [-1] count)
         last_block: int | None = None
         for line in lines:
             if paragraph is None or line.block < 0 or line.block != last_block:
                 paragraph = _el(transcript, "p")
-            elif len(paragraph):
-                paragraph[-1].tail = " "
+            elif span is not None:
+                span.tail = " "
             last_block = line.block
-            _el(paragraph, "span", line.text, data_start=f"{line.start_ms / 1000:.3f}")
+            span = _el(paragraph, "span", line.text, data_start=f"{line.start_ms / 1000:.3f}")
     _footer(body, root)
     return _serialise(page)

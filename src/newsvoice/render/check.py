@@ -187,11 +187,15 @@ def _shape(fragment: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
 
 
 def _as_html(el: etree._Element) -> str:
-    """An XHTML element as plain HTML (no namespaces, void elements written as such)."""
+    """An XHTML element as plain HTML (no namespaces, void elements written as such), without
+    its text: only elements and attributes are judged, and nh3 takes quadratic time on a long
+    text full of character references (a 10 MB page of "&amp;" took minutes)."""
     copy = copy_element(el)
     for node in copy.iter():
+        node.tail = None
         if not isinstance(node.tag, str):
             continue
+        node.text = None
         node.tag = etree.QName(node).localname
         for key in [k for k in node.attrib if k.startswith("{")]:
             del node.attrib[key]  # epub:type and xml:lang: ours, and not HTML
