@@ -100,6 +100,22 @@ EncodingOption = Annotated[
 ]
 
 
+CacheOption = Annotated[
+    Path | None,
+    typer.Option("--cache", metavar="DIR", help="Sentence cache (default: user cache dir)."),
+]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")]
+JobsOption = Annotated[
+    int | None,
+    typer.Option("--jobs", metavar="N", help="Parallel synthesis workers (default: cores)."),
+]
+
+
+def _check_jobs(jobs: int | None) -> None:
+    if jobs is not None and jobs < 1:
+        raise ConfigError("--jobs must be 1 or more")
+
+
 def _options(rules: list[Path] | None, allow_private: bool, encoding: str | None) -> Options:
     if encoding is not None:
         check_encoding(encoding)
@@ -207,15 +223,9 @@ def epub(
         str,
         typer.Option("--captions", metavar="skip|read", help="With --narrate: read captions."),
     ] = "skip",
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", metavar="N", help="With --narrate: synthesis workers."),
-    ] = None,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option("--cache", metavar="DIR", help="With --narrate: the sentence cache."),
-    ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
+    jobs: JobsOption = None,
+    cache_dir: CacheOption = None,
+    no_cache: NoCacheOption = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print what was built as JSON.")] = False,
     rules: RulesOption = None,
     allow_private: AllowPrivate = False,
@@ -227,8 +237,7 @@ def epub(
 
     if captions not in ("skip", "read"):
         raise ConfigError(f"unknown --captions {captions!r}", hint="use skip or read")
-    if jobs is not None and jobs < 1:
-        raise ConfigError("--jobs must be 1 or more")
+    _check_jobs(jobs)
     options = _options(rules, allow_private, encoding)
     articles = _load_all(sources, options)
     book_options = EpubOptions(
@@ -320,15 +329,9 @@ def audio(
         list[Path] | None,
         typer.Option("--lexicon", metavar="FILE", help="Extra pronunciations (PLS or TOML)."),
     ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", metavar="N", help="Parallel synthesis workers (default: cores)."),
-    ] = None,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option("--cache", metavar="DIR", help="Sentence cache (default: user cache dir)."),
-    ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
+    jobs: JobsOption = None,
+    cache_dir: CacheOption = None,
+    no_cache: NoCacheOption = False,
     bitrate: Annotated[
         str, typer.Option("--bitrate", metavar="RATE", help="Audio bitrate, e.g. 64k.")
     ] = "64k",
@@ -357,8 +360,7 @@ def audio(
         raise ConfigError(f"unknown --captions {captions!r}", hint="use skip or read")
     if transcript not in (None, "vtt"):
         raise ConfigError(f"unknown --transcript {transcript!r}", hint="use vtt")
-    if jobs is not None and jobs < 1:
-        raise ConfigError("--jobs must be 1 or more")
+    _check_jobs(jobs)
     if not re.fullmatch(r"\d{2,3}k", bitrate):
         raise ConfigError(f"bad --bitrate {bitrate!r}", hint="use a value such as 48k or 64k")
     if sample_rate not in (44_100, 24_000):
@@ -423,15 +425,9 @@ def publish(
             "--voice", metavar="PRESET", help="Voice preset (default: the site's, else auto)."
         ),
     ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", metavar="N", help="Parallel synthesis workers (default: cores)."),
-    ] = None,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option("--cache", metavar="DIR", help="Sentence cache (default: user cache dir)."),
-    ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
+    jobs: JobsOption = None,
+    cache_dir: CacheOption = None,
+    no_cache: NoCacheOption = False,
     readalong: Annotated[
         bool,
         typer.Option(
@@ -450,8 +446,7 @@ def publish(
     from .podcast.publish import PublishOptions
     from .podcast.publish import publish as publish_site
 
-    if jobs is not None and jobs < 1:
-        raise ConfigError("--jobs must be 1 or more")
+    _check_jobs(jobs)
     options = _options(rules, allow_private, encoding)
     many = len(sources) > 1 or is_directory(sources[0])
     articles: list[Article] = []
@@ -528,7 +523,7 @@ def batch(
         Path | None,
         typer.Option("--cache", metavar="DIR", help="Sentence cache (may be a shared directory)."),
     ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
+    no_cache: NoCacheOption = False,
     resume: Annotated[
         bool,
         typer.Option(
@@ -559,8 +554,7 @@ def batch(
     from .batch import BatchOptions, ItemResult, exit_status, run_batch
     from .synth import default_jobs
 
-    if jobs is not None and jobs < 1:
-        raise ConfigError("--jobs must be 1 or more")
+    _check_jobs(jobs)
     if encoding is not None:
         check_encoding(encoding)
     load_rules(rules or ())  # a bad rules file stops us before any work

@@ -20,6 +20,7 @@ from urllib.parse import quote
 from lxml import etree
 
 from ..errors import FeedCorrupt, SiteError
+from ..render.timing import clock
 from ..text import squash
 from ..version import __version__
 
@@ -138,13 +139,6 @@ def rfc2822(value: datetime) -> str:
     return email.utils.format_datetime(value.astimezone(UTC), usegmt=True)
 
 
-def _clock(ms: int) -> str:
-    hours, ms = divmod(ms, 3_600_000)
-    minutes, ms = divmod(ms, 60_000)
-    seconds, ms = divmod(ms, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{ms:03d}"
-
-
 def file_url(base_url: str, *parts: str) -> str:
     return base_url + "/".join(quote(part, safe="") for part in parts)
 
@@ -220,7 +214,7 @@ def _item(episode: Episode, base_url: str, explicit: bool) -> etree._Element:
     )
     psc = _sub(item, f"{{{PSC}}}chapters", version="1.2")
     for chapter in episode.chapters:
-        _sub(psc, f"{{{PSC}}}chapter", start=_clock(chapter.start_ms), title=chapter.title)
+        _sub(psc, f"{{{PSC}}}chapter", start=clock(chapter.start_ms), title=chapter.title)
     _sub(
         item,
         f"{{{ATOM}}}link",

@@ -205,40 +205,37 @@ def _build(
         ),
     )
     epub = render_epub([article], folder / "book.epub", EpubOptions())
-    contents: dict[str, tuple[str, bytes]] = {}
-    audio_bytes = (folder / "audio.mp3").read_bytes()
-    audio_name = f"{base}-{_digest(audio_bytes)}.mp3"
-    contents["audio"] = (audio_name, audio_bytes)
-    contents["epub"] = (f"{base}-{epub.sha256[:10]}.epub", b"")
-    transcript = webvtt(audio.timing).encode("utf-8")
-    contents["transcript"] = (f"{base}-{_digest(transcript)}.vtt", transcript)
-    chapters = chapters_json(audio.timing, article.headline, audio_name).encode("utf-8")
-    contents["chapters"] = (f"{base}-{_digest(chapters)}.chapters.json", chapters)
-    art = cover_png(cover_text([article], article.headline), ART_SIZE)
-    contents["image"] = (f"{base}-{_digest(art)}.png", art)
     files: dict[str, str] = {}
     sizes: dict[str, int] = {}
-    for role, (name, data) in contents.items():
-        if role == "epub":
-            (folder / "book.epub").replace(folder / name)
-            sizes[role] = epub.size
-        elif role == "audio":
-            (folder / "audio.mp3").replace(folder / name)
-            sizes[role] = len(data)
-        else:
-            write_atomic(folder / name, data, durable=False)
-            sizes[role] = len(data)
-        files[role] = name
+
+    def keep(role: str, temp: Path, name: str, size: int) -> None:
+        temp.replace(folder / name)
+        files[role], sizes[role] = name, size
+
+    def write(role: str, suffix: str, data: bytes) -> None:
+        name = f"{base}-{_digest(data)}{suffix}"
+        write_atomic(folder / name, data, durable=False)
+        files[role], sizes[role] = name, len(data)
+
+    keep("audio", folder / "audio.mp3", f"{base}-{audio.sha256[:10]}.mp3", audio.size)
+    keep("epub", folder / "book.epub", f"{base}-{epub.sha256[:10]}.epub", epub.size)
+    write("transcript", ".vtt", webvtt(audio.timing).encode("utf-8"))
+    chapters = chapters_json(audio.timing, article.headline, files["audio"])
+    write("chapters", ".chapters.json", chapters.encode("utf-8"))
+    write("image", ".png", cover_png(cover_text([article], article.headline), ART_SIZE))
     if options.readalong:
         assert audio.script is not None  # noqa: S101 - render_audio always sets it
-        narration = Narration(audio_bytes, audio.script, audio.timing, ", ".join(audio.voices))
+        mp3 = (folder / files["audio"]).read_bytes()
+        narration = Narration(mp3, audio.script, audio.timing, ", ".join(audio.voices))
         book = render_epub(
             [article], folder / "readalong.epub", EpubOptions(narration=(narration,))
         )
-        name = f"{base}-{book.sha256[:10]}.readalong.epub"
-        (folder / "readalong.epub").replace(folder / name)
-        files["readalong"] = name
-        sizes["readalong"] = book.size
+        keep(
+            "readalong",
+            folder / "readalong.epub",
+            f"{base}-{book.sha256[:10]}.readalong.epub",
+            book.size,
+        )
     return _Built(article, folder, files, sizes, audio, inputs)
 
 

@@ -63,7 +63,8 @@ class TimingTable:
         }
 
 
-def _clock(ms: int) -> str:
+def clock(ms: int) -> str:
+    """``HH:MM:SS.mmm``, as WebVTT and Podlove Simple Chapters write times."""
     hours, ms = divmod(ms, 3_600_000)
     minutes, ms = divmod(ms, 60_000)
     seconds, ms = divmod(ms, 1000)
@@ -107,7 +108,7 @@ def webvtt(table: TimingTable) -> str:
             for start, end, lines in _cues(segment):
                 number += 1
                 out.append(str(number))
-                out.append(f"{_clock(start)} --> {_clock(end)}")
+                out.append(f"{clock(start)} --> {clock(end)}")
                 out.extend(_vtt_text(line) for line in lines)
                 out.append("")
     return "\n".join(out)
