@@ -71,6 +71,10 @@ class SegmentCache:
     def enabled(self) -> bool:
         return self.root is not None
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored (``get`` may still find it unreadable)."""
+        return self.root is not None and self._path(key).is_file()
+
     def get(self, key: str) -> AudioChunk | None:
         if self.root is None:
             return None

@@ -3,12 +3,14 @@
 The K-weighting filter (a high shelf and a high pass, RBJ biquads designed for the track's
 sample rate, as BS.1770 specifies them for 48 kHz) is applied by FFT convolution with its
 impulse response, truncated after 50 ms, where its energy has fallen below 1e-11 of the
-whole (the loudness of speech moves by less than 1e-6 LU). The filtered signal is kept, so a
-gain is a multiplication and a limiter's change is filtered only where it touched the track:
-a normalisation runs the full filter once. Gating: 400 ms blocks every 100 ms, −70 LUFS
-absolute, −10 LU relative.
+whole (the loudness of speech moves by less than 1e-6 LU). Gating: 400 ms blocks every
+100 ms, −70 LUFS absolute, −10 LU relative. ``KWeighting`` and ``GatedMeter`` measure a track
+that arrives in pieces, holding only the filter's tail and one number per 100 ms step, and
+agree with ``integrated_loudness`` on the whole track.
 True peak: 4× oversampling by a windowed-sinc interpolator, computed only around the samples
-that could hold a peak near the level asked about.
+that could hold a peak near the level asked about. The limiter works on the oversampled
+envelope and touches only the neighbourhood of a peak (``render/track.py`` runs it window by
+window).
 """
 
 from __future__ import annotations
@@ -143,34 +145,6 @@ def _ranges(where: np.ndarray, gap: int, before: int, after: int, size: int) -> 
     )
 
 
-class Weighted:
-    """A track's K-weighted signal, kept in step with the changes made to the track."""
-
-    def __init__(self, track: np.ndarray, rate: int) -> None:
-        self.rate = rate
-        self.kernel = k_kernel(rate)
-        self.signal = _fft_convolve(track, self.kernel)
-
-    def scale(self, gain: float) -> None:
-        """The track was multiplied by ``gain``."""
-        self.signal *= gain
-
-    def subtract(self, where: np.ndarray, change: np.ndarray) -> None:
-        """``change`` was taken from the track at the sorted indices ``where``: filter it
-        only there (each run of changed samples, joined end to end with room for the
-        kernel's tail)."""
-        if not len(where):
-            return
-        taps = len(self.kernel)
-        ranges = _ranges(where, taps, 0, taps - 1, len(self.signal))
-        joined = np.zeros(len(ranges.source))
-        joined[ranges.position] = change
-        self.signal[ranges.source] -= _fft_convolve(joined, self.kernel)
-
-    def loudness(self) -> float:
-        return _gated(self.signal, self.rate)
-
-
 def _gated(weighted: np.ndarray, rate: int) -> float:
     block = int(BLOCK_S * rate)
     step = int(STEP_S * rate)
@@ -184,6 +158,13 @@ def _gated(weighted: np.ndarray, rate: int) -> float:
         energy = np.concatenate(([0.0], np.cumsum(weighted * weighted)))
         starts = np.arange(0, len(weighted) - block + 1, step)
         power = (energy[starts + block] - energy[starts]) / block
+    return _gate(power)
+
+
+def _gate(power: np.ndarray) -> float:
+    """Integrated loudness from the mean square of every gating block."""
+    if not len(power):
+        return -math.inf
     with np.errstate(divide="ignore"):
         levels = -0.691 + 10 * np.log10(power)
     gated = power[levels >= ABSOLUTE_GATE]
@@ -194,11 +175,67 @@ def _gated(weighted: np.ndarray, rate: int) -> float:
     return -0.691 + 10 * math.log10(float(np.mean(final)))
 
 
+class KWeighting:
+    """The K-weighting filter over a signal that arrives in pieces: overlap-save with the
+    last taps − 1 samples carried over, so the pieces' outputs, joined, are the whole
+    signal's."""
+
+    def __init__(self, rate: int) -> None:
+        self.kernel = k_kernel(rate)
+        self.tail = np.zeros(len(self.kernel) - 1)
+
+    def __call__(self, piece: np.ndarray) -> np.ndarray:
+        joined = np.concatenate((self.tail, piece))
+        self.tail = joined[len(joined) - len(self.tail) :]
+        return _fft_convolve(joined, self.kernel)[len(joined) - len(piece) :]
+
+
+class GatedMeter:
+    """Integrated loudness of a K-weighted signal that arrives in pieces, holding only the
+    energy of each 100 ms step (and, when a 400 ms block is not a whole number of steps, of
+    the first samples of each step that a block reaches into): the same blocks as
+    ``integrated_loudness``."""
+
+    def __init__(self, rate: int) -> None:
+        self.step = int(STEP_S * rate)
+        self.block = int(BLOCK_S * rate)
+        self.whole, self.reach = divmod(self.block, self.step)  # a block: whole steps + reach
+        self.length = 0
+        self.pending = np.zeros(0)  # the samples of the step under way
+        self.sums: list[np.ndarray] = []
+        self.heads: list[np.ndarray] = []
+
+    def add(self, piece: np.ndarray) -> None:
+        self.length += len(piece)
+        pending = np.concatenate((self.pending, piece))
+        count = len(pending) // self.step
+        if count:
+            steps = pending[: count * self.step].reshape(count, self.step)
+            self.sums.append(np.einsum("ij,ij->i", steps, steps))
+            head = steps[:, : self.reach]
+            self.heads.append(np.einsum("ij,ij->i", head, head))
+        self.pending = pending[count * self.step :]
+
+    def loudness(self) -> float:
+        if self.length < self.block:
+            return -math.inf
+        sums = np.concatenate(self.sums)
+        heads = np.concatenate(self.heads)
+        if len(self.pending) >= self.reach:
+            head = self.pending[: self.reach]
+            heads = np.concatenate((heads, [float(np.dot(head, head))]))
+        blocks = (self.length - self.block) // self.step + 1
+        energy = np.convolve(sums, np.ones(self.whole), "valid")[:blocks]
+        if self.reach:
+            energy = energy + heads[self.whole : self.whole + blocks]
+        return _gate(energy / self.block)
+
+
 def integrated_loudness(track: np.ndarray, rate: int) -> float:
     """Gated integrated loudness of a mono track, in LUFS (−inf for silence)."""
     if len(track) < int(BLOCK_S * rate):
         return -math.inf
-    return Weighted(track, rate).loudness()
+    return _gated(_fft_convolve(track, k_kernel(rate)), rate)
 
 
 def _interpolator() -> np.ndarray:
@@ -267,6 +304,19 @@ def true_peak_db(track: np.ndarray) -> float:
     return 20 * math.log10(max(loudest, float(np.max(peaks, initial=0.0))))
 
 
+def peak_between(track: np.ndarray, start: int, stop: int) -> float:
+    """The largest true-peak magnitude (linear) among ``track[start:stop]``, oversampled with
+    the samples around them: a window of a longer track, with context on either side."""
+    if stop <= start:
+        return 0.0
+    loudest = float(np.max(np.abs(track[start:stop])))
+    if loudest <= 0:
+        return 0.0
+    where, peaks = _true_peaks(track, loudest)
+    inside = (where >= start) & (where < stop)
+    return max(loudest, float(np.max(peaks[inside], initial=0.0)))
+
+
 def _running_min(values: np.ndarray, width: int) -> np.ndarray:
     """The minimum of every ``width`` consecutive values (van Herk/Gil-Werman: prefix and
     suffix minima inside blocks of ``width``, so the cost does not grow with the width)."""
@@ -320,42 +370,6 @@ def limit(track: np.ndarray, rate: int, ceiling_db: float) -> np.ndarray:
             break
         out[where] = out[where] * gain
     return out
-
-
-def normalise(
-    track: np.ndarray, rate: int, target_lufs: float, ceiling_db: float
-) -> tuple[np.ndarray, float, float]:
-    """The track at ``target_lufs`` with true peaks under ``ceiling_db``; returns it with its
-    measured loudness and true peak. The peak ceiling wins: when the limiter has to take
-    more than the make-up gain may give back, the track ends a little quieter. The track is
-    K-weighted once; gains and the limiter's changes update that signal."""
-    if len(track) < int(BLOCK_S * rate):
-        return track, -math.inf, true_peak_db(track)
-    weighted = Weighted(track, rate)
-    loudness = weighted.loudness()
-    if not math.isfinite(loudness):
-        return track, loudness, true_peak_db(track)
-    out = track
-    for attempt in range(7):
-        if attempt == 0 or target_lufs - loudness > 0.3:  # make up what the limiter took
-            gain = 10 ** ((target_lufs - loudness) / 20)
-            out = np.asarray(out * gain, dtype=np.float32)
-            weighted.scale(gain)
-            loudness = weighted.loudness()
-        peak = true_peak_db(out)
-        if peak <= ceiling_db:
-            break
-        if attempt == 6:  # the ceiling wins
-            out = limit(out, rate, ceiling_db - 0.2)
-            loudness = integrated_loudness(out, rate)
-            peak = true_peak_db(out)
-            break
-        where, factor = _limit(out, rate, ceiling_db - 0.2)
-        before = out[where]
-        out[where] = before * factor
-        weighted.subtract(where, before.astype(np.float64) - out[where])
-        loudness = weighted.loudness()
-    return out, loudness, peak
 
 
 def resample(track: np.ndarray, source: int, target: int) -> np.ndarray:

@@ -5,8 +5,9 @@ engines' model runtimes (onnxruntime, subprocesses) release the GIL, so two work
 cores without the start-up cost of new processes and model loads per process. Cache hits
 cost a file read. A sentence that fails is retried once (with a fresh engine instance when
 the engine crashed with an error of its own rather than SegmentFailed); then the job fails
-with SegmentFailed. Sentences finished before a failure are kept in the cache, so a rerun
-speaks only the others.
+with SegmentFailed. Each sentence goes to the cache as soon as it is spoken, so a rerun
+after a failure speaks only the others. ``speak`` hands the audio on one sentence at a time,
+in order, so that memory does not grow with the length of the script.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,10 +25,11 @@ from .engines.base import one_line
 from .errors import EngineError, SegmentFailed
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Generator, Sequence
 
 RETRY_DELAY = 0.5
-MIN_PARALLEL = 4  # fewer misses than this are synthesised in this process
+MIN_PARALLEL = 4  # fewer misses than this are synthesised in this thread
+LOOKAHEAD = 4  # sentences a worker may speak ahead of the one being read
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,56 +97,81 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def speak(
+    jobs: Sequence[Job],
+    cache: SegmentCache,
+    stats: SynthStats,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Generator[AudioChunk, None, None]:
+    """Audio for every job, in order, each when its turn comes, so that a long script is
+    never held in memory whole. A cache hit is read when it is next; misses are spoken by
+    worker threads, at most LOOKAHEAD sentences a worker ahead of the reader. A sentence
+    goes to the cache as soon as it is spoken, so a run that fails or is stopped keeps it.
+    ``stats`` fills in as the audio is read; closing the iterator stops the workers."""
+    started = time.perf_counter()
+    for job in jobs:
+        stats.versions.setdefault(job.engine, load_engine(job.engine).version)
+    keys = [
+        segment_key(j.engine, stats.versions[j.engine], j.voice, j.lexicon, j.text) for j in jobs
+    ]
+    cached = [cache.has(key) for key in keys]
+    if progress and any(cached):
+        progress(sum(cached))
+    missing = [i for i, hit in enumerate(cached) if not hit]
+    workers = max(1, workers or default_jobs())
+    if not all(load_engine(job.engine).caps.parallel_safe for job in jobs):
+        workers = 1
+    pool = None
+    if workers > 1 and len(missing) >= MIN_PARALLEL:
+        pool = ThreadPoolExecutor(max_workers=min(workers, len(missing)))
+    limit = LOOKAHEAD * min(workers, len(missing))
+    ahead: dict[int, Future[tuple[AudioChunk, float]]] = {}
+    queue = iter(missing)
+
+    def spoken(index: int) -> tuple[AudioChunk, float]:
+        chunk, seconds = _speak(jobs[index])
+        cache.put(keys[index], chunk)
+        return chunk, seconds
+
+    def counted(chunk: AudioChunk, seconds: float) -> AudioChunk:
+        stats.engine_calls += 1
+        stats.engine_seconds += seconds
+        return chunk
+
+    try:
+        for index, key in enumerate(keys):
+            if cached[index]:
+                chunk = cache.get(key)
+                if chunk is not None:
+                    stats.cache_hits += 1
+                    yield chunk
+                else:  # an entry that cannot be read: speak it again (progress has it)
+                    yield counted(*spoken(index))
+                continue
+            if pool is None:
+                chunk = counted(*spoken(index))
+            else:
+                while len(ahead) < limit and (following := next(queue, None)) is not None:
+                    ahead[following] = pool.submit(spoken, following)
+                chunk = counted(*ahead.pop(index).result())
+            if progress:
+                progress(1)
+            yield chunk
+    finally:
+        if pool is not None:
+            for future in ahead.values():
+                future.cancel()
+            pool.shutdown(wait=True)  # what is being spoken still reaches the cache
+        stats.seconds = time.perf_counter() - started
+
+
 def synthesize(
     jobs: Sequence[Job],
     cache: SegmentCache,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[list[AudioChunk], SynthStats]:
-    """Audio for every job, in order."""
-    started = time.perf_counter()
+    """Audio for every job, in order, as one list (``speak`` gives it one at a time)."""
     stats = SynthStats()
-    for job in jobs:
-        stats.versions.setdefault(job.engine, load_engine(job.engine).version)
-    keys = [
-        segment_key(j.engine, stats.versions[j.engine], j.voice, j.lexicon, j.text) for j in jobs
-    ]
-    results: list[AudioChunk | None] = [cache.get(key) for key in keys]
-    stats.cache_hits = sum(r is not None for r in results)
-    if progress and stats.cache_hits:
-        progress(stats.cache_hits)
-    missing = [i for i, r in enumerate(results) if r is None]
-    workers = max(1, workers or default_jobs())
-    if not all(load_engine(job.engine).caps.parallel_safe for job in jobs):
-        workers = 1
-
-    def store(index: int, chunk: AudioChunk, seconds: float) -> None:
-        results[index] = chunk
-        cache.put(keys[index], chunk)
-        stats.engine_calls += 1
-        stats.engine_seconds += seconds
-        if progress:
-            progress(1)
-
-    if workers == 1 or len(missing) < MIN_PARALLEL:
-        for index in missing:
-            store(index, *_speak(jobs[index]))
-    else:
-        with ThreadPoolExecutor(max_workers=min(workers, len(missing))) as pool:
-            futures = {index: pool.submit(_speak, jobs[index]) for index in missing}
-            try:
-                for index, future in futures.items():
-                    store(index, *future.result())
-            except BaseException:
-                for future in futures.values():
-                    future.cancel()
-                pool.shutdown(wait=True)
-                for index, future in futures.items():  # keep what was spoken all the same
-                    if results[index] is None and not future.cancelled() and not future.exception():
-                        cache.put(keys[index], future.result()[0])
-                raise
-    stats.seconds = time.perf_counter() - started
-    done = [r for r in results if r is not None]
-    if len(done) != len(jobs):  # pragma: no cover - every path above fills every slot
-        raise EngineError("synthesis left sentences without audio")
-    return done, stats
+    return list(speak(jobs, cache, stats, workers, progress)), stats

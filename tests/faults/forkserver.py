@@ -250,7 +250,7 @@ class Harness:
         data = kwargs.get("input")
         process = subprocess.Popen(
             command,
-            stdin=subprocess.PIPE,
+            stdin=kwargs.get("stdin", subprocess.PIPE),  # the PCM: bytes (input) or a file
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )

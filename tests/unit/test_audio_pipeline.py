@@ -1,12 +1,15 @@
-"""render/audio.py: layout and timing from sample counts, true peak, loudness, and the whole
-narration rendered with the fake engine (and the real ffmpeg)."""
+"""render/audio.py: layout onto the track on disk and timing from sample counts, true peak,
+loudness, and the whole narration rendered with the fake engine (and the real ffmpeg)."""
 
 from __future__ import annotations
 
+import errno
 import importlib
 import json
+import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +23,9 @@ from newsvoice.engines.fake import SAMPLE_RATE, tone
 from newsvoice.errors import ConfigError, ExitStatus, RenderError, SegmentFailed
 from newsvoice.model import Article, Heading, Paragraph, Text
 from newsvoice.render import audio
-from newsvoice.render.audio import AudioOptions, lay_out, loudness_normalise, render_audio
-from newsvoice.render.timing import chapters_json, webvtt
+from newsvoice.render.audio import AudioOptions, lay_out, master_track, render_audio
+from newsvoice.render.timing import TimingTable, chapters_json, webvtt
+from newsvoice.render.track import Track
 from newsvoice.speech.script import ChapterMark, Script, Segment
 
 # true_peak_db lived in render/audio.py and moved to newsvoice/loudness.py: take it from either
@@ -60,10 +64,16 @@ SIZES = [16_001, 7_777, 12_345, 3_333, 20_011, 999, 8_008]  # samples per chunk
 LEAD_IN, TAIL = 300, 800
 
 
+def laid_out(chunks: list[AudioChunk], rate: int = SAMPLE_RATE) -> tuple[np.ndarray, TimingTable]:
+    """The chunks laid out onto a track on disk (fed one at a time), read back whole."""
+    with Track(rate) as track:
+        table = lay_out(SCRIPT, iter(chunks), track, LEAD_IN, TAIL)
+        return track.read(0, track.length), table
+
+
 def test_lay_out_times_come_from_sample_counts() -> None:
     chunks = [pcm(n) for n in SIZES]
-    track, rate, table = lay_out(SCRIPT, chunks, LEAD_IN, TAIL)
-    assert rate == SAMPLE_RATE
+    track, table = laid_out(chunks)
     assert track.dtype == np.float32
     position = SAMPLE_RATE * LEAD_IN // 1000
     for number, (timed, seg, size) in enumerate(
@@ -86,7 +96,7 @@ def test_lay_out_times_come_from_sample_counts() -> None:
 
 def test_lay_out_start_is_lead_in_plus_previous_audio_and_pauses() -> None:
     chunks = [AudioChunk(tone(ms), SAMPLE_RATE) for ms in (1000, 250, 2000, 40, 400, 3000, 80)]
-    _, _, table = lay_out(SCRIPT, chunks, LEAD_IN, TAIL)
+    _, table = laid_out(chunks)
     elapsed = LEAD_IN
     for timed, seg, chunk in zip(table.segments, SCRIPT.segments, chunks, strict=True):
         assert timed.start_ms == elapsed
@@ -97,7 +107,7 @@ def test_lay_out_start_is_lead_in_plus_previous_audio_and_pauses() -> None:
 
 def test_lay_out_chapters_are_contiguous_from_zero_to_the_end() -> None:
     chunks = [pcm(n) for n in SIZES]
-    _, _, table = lay_out(SCRIPT, chunks, LEAD_IN, TAIL)
+    _, table = laid_out(chunks)
     assert [c.title for c in table.chapters] == ["Headline", "Standfirst", "Body"]
     assert table.chapters[0].start_ms == 0
     for number, chapter in enumerate(table.chapters[1:], start=1):
@@ -109,11 +119,12 @@ def test_lay_out_chapters_are_contiguous_from_zero_to_the_end() -> None:
     assert all(c.start_ms < c.end_ms for c in table.chapters)
 
 
-def test_lay_out_resamples_chunks_to_the_highest_rate() -> None:
+def test_lay_out_resamples_chunks_to_the_track_rate() -> None:
     chunks = [pcm(n) for n in SIZES]
     chunks[2] = AudioChunk(np.full(24_000, 1000, dtype="<i2").tobytes(), 24_000)  # 1 s
-    track, rate, table = lay_out(SCRIPT, chunks, LEAD_IN, TAIL)
-    assert rate == 24_000
+    track, table = laid_out(chunks, 24_000)
+    sixteen = table.segments[0]  # a 16 kHz chunk, resampled: still as long
+    assert sixteen.end_ms - sixteen.start_ms == SIZES[0] * 1000 // SAMPLE_RATE
     assert table.segments[2].end_ms - table.segments[2].start_ms == 1000
     assert table.duration_ms == len(track) * 1000 // 24_000
     assert table.chapters[-1].end_ms == table.duration_ms
@@ -244,6 +255,16 @@ def measured_lufs(track: np.ndarray) -> float:
     return float(pyloudnorm.Meter(RATE).integrated_loudness(track.astype(np.float64)))
 
 
+def mastered(signal: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """``master_track`` on a track holding ``signal``: the mastered samples read back, the
+    loudness (as the encoded file will measure) and the true peak."""
+    with Track(RATE) as track, tempfile.TemporaryFile() as pcm:
+        track.append_float(signal)
+        loudness, peak = master_track(track, pcm)
+        out = np.frombuffer(pcm.read(), dtype="<i2").astype(np.float32) / 32768
+    return out, loudness, peak
+
+
 @pytest.mark.parametrize(
     ("name", "signal"),
     [
@@ -259,21 +280,22 @@ def measured_lufs(track: np.ndarray) -> float:
         ]
     ],
 )
-def test_loudness_normalise_reaches_minus_16_lufs_under_the_ceiling(
+def test_master_track_reaches_minus_16_lufs_under_the_ceiling(
     name: str, signal: np.ndarray
 ) -> None:
-    out, loudness, peak = loudness_normalise(signal, RATE)
+    out, loudness, peak = mastered(signal)
     assert out.shape == signal.shape
     assert measured_lufs(out) == pytest.approx(-16.0, abs=0.5), name
     assert np.isfinite(loudness)
+    assert loudness == pytest.approx(measured_lufs(out) - audio.ENCODER_LOSS_LU, abs=0.01)
     assert full_true_peak_db(out) <= -1.5 + 0.01, name
     # two different 4x interpolators (ours, scipy's) agree to a few hundredths of a dB
     assert peak == pytest.approx(full_true_peak_db(out), abs=0.05)
 
 
-def test_loudness_normalise_leaves_silence_alone() -> None:
+def test_master_track_leaves_silence_alone() -> None:
     silence = np.zeros(RATE * 2, dtype=np.float32)
-    out, loudness, _ = loudness_normalise(silence, RATE)
+    out, loudness, _ = mastered(silence)
     assert not np.isfinite(loudness)
     assert np.array_equal(out, silence)
 
@@ -471,3 +493,19 @@ def test_a_failed_run_keeps_the_previous_file(options: AudioOptions, out_dir: Pa
         render_audio([small_article(body="FAIL-SEGMENT FAIL-SEGMENT")], target, options)
     assert target.read_bytes() == before
     assert sorted(p.name for p in out_dir.iterdir()) == names
+
+
+def test_a_full_temporary_folder_is_one_clear_error(
+    options: AudioOptions, out_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(self: Track, pcm: bytes) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(Track, "append", full)
+    target = out_dir / "story.mp3"
+    with pytest.raises(RenderError) as caught:
+        render_audio([small_article()], target, options)
+    assert "cannot write the narration's working files" in str(caught.value)
+    assert "No space left on device" in str(caught.value)
+    assert "TMPDIR" in (caught.value.hint or "")
+    _assert_nothing_written(out_dir, target)

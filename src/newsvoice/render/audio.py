@@ -1,10 +1,12 @@
 """Articles → a narrated MP3 (or M4B) with chapter markers, and its transcript and chapters.
 
 Pipeline: choose the voice preset per article → build the speech script → synthesise
-sentences (cache, parallel workers) → lay them out with pauses, recording the timing table
-from sample counts → loudness to −16 LUFS (ITU-R BS.1770) with a true-peak limiter → one
-ffmpeg pass that encodes, tags, embeds the cover and writes the chapters → WebVTT and
-Podcasting 2.0 chapters from the same table. Every file is written atomically.
+sentences (cache, parallel workers), handed on one at a time → lay them out with pauses
+into a track on disk, recording the timing table from sample counts → master it window by
+window to −16 LUFS (ITU-R BS.1770) with a true-peak limiter (``track.py``) → one ffmpeg pass
+that encodes, tags, embeds the cover and writes the chapters → WebVTT and Podcasting 2.0
+chapters from the same table. Memory does not grow with the narration's length. Every file
+is written atomically.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 import numpy as np
 
@@ -29,12 +31,13 @@ from ..errors import ConfigError, EngineUnavailable, RenderError
 from ..io import atomic_writer
 from ..presets import Preset, choose_preset, preset_lexicon, with_overrides
 from ..speech.script import CaptionPolicy, Script, build_script
-from ..synth import Job, SynthStats, synthesize
+from ..synth import Job, SynthStats, speak
 from .cover import cover_png, cover_text
 from .timing import TimedChapter, TimedSegment, TimingTable, chapters_json, ffmetadata, webvtt
+from .track import Track, master
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from ..model import Article
 
@@ -155,42 +158,40 @@ def plan_voices(articles: Sequence[Article], options: AudioOptions) -> list[Pres
 # --- layout and loudness -------------------------------------------------------------------
 
 
-def _samples(chunk: AudioChunk, rate: int) -> np.ndarray:
+def _append(track: Track, chunk: AudioChunk) -> None:
+    if chunk.sample_rate == track.rate:
+        track.append(chunk.pcm)
+        return
     audio = np.frombuffer(chunk.pcm, dtype="<i2").astype(np.float32) / 32768.0
-    return loudness.resample(audio, chunk.sample_rate, rate)
+    track.append_float(loudness.resample(audio, chunk.sample_rate, track.rate))
 
 
 def lay_out(
-    script: Script, chunks: Sequence[AudioChunk], lead_in_ms: int, tail_ms: int
-) -> tuple[np.ndarray, int, TimingTable]:
-    """The whole narration as one float32 track, and its timing table."""
-    rate = max(c.sample_rate for c in chunks)
-    parts: list[np.ndarray] = [np.zeros(rate * lead_in_ms // 1000, dtype=np.float32)]
-    position = len(parts[0])
+    script: Script, chunks: Iterable[AudioChunk], track: Track, lead_in_ms: int, tail_ms: int
+) -> TimingTable:
+    """Append the narration to ``track``, sentence by sentence with the pauses between them,
+    as the chunks arrive; returns its timing table, from the sample counts."""
+    rate = track.rate
+    track.silence(rate * lead_in_ms // 1000)
     timed: list[TimedSegment] = []
+    last = len(script.segments) - 1
     for number, (segment, chunk) in enumerate(zip(script.segments, chunks, strict=True)):
-        audio = _samples(chunk, rate)
-        start = position
-        parts.append(audio)
-        position += len(audio)
+        start = track.length
+        _append(track, chunk)
         timed.append(
             TimedSegment(
                 segment.index,
                 segment.chapter,
                 start * 1000 // rate,
-                position * 1000 // rate,
+                track.length * 1000 // rate,
                 segment.text,
                 segment.kind,
                 segment.block,
                 segment.article,
             )
         )
-        pause = tail_ms if number == len(chunks) - 1 else segment.pause_after_ms
-        silence = np.zeros(rate * pause // 1000, dtype=np.float32)
-        parts.append(silence)
-        position += len(silence)
-    track = np.concatenate(parts)
-    duration = len(track) * 1000 // rate
+        track.silence(rate * (tail_ms if number == last else segment.pause_after_ms) // 1000)
+    duration = track.length * 1000 // rate
     chapters: list[TimedChapter] = []
     starts = [
         0 if index == 0 else min(t.start_ms for t in timed if t.chapter == index)
@@ -199,16 +200,14 @@ def lay_out(
     for index, mark in enumerate(script.chapters):
         end = starts[index + 1] if index + 1 < len(starts) else duration
         chapters.append(TimedChapter(mark.title, starts[index], end))
-    return track, rate, TimingTable(tuple(timed), tuple(chapters), duration)
+    return TimingTable(tuple(timed), tuple(chapters), duration)
 
 
-def loudness_normalise(track: np.ndarray, rate: int) -> tuple[np.ndarray, float, float]:
-    """The track at −16 LUFS (aimed ENCODER_LOSS_LU higher) with true peaks under the
-    ceiling; returns it with its loudness (as the encoded file will measure) and true peak."""
-    out, measured, peak = loudness.normalise(
-        track, rate, TARGET_LUFS + ENCODER_LOSS_LU, CEILING_DBTP
-    )
-    return out, measured - ENCODER_LOSS_LU, peak
+def master_track(track: Track, pcm: BinaryIO) -> tuple[float, float]:
+    """Write ``track`` to ``pcm`` at −16 LUFS (aimed ENCODER_LOSS_LU higher) with true peaks
+    under the ceiling; returns its loudness (as the encoded file will measure) and true peak."""
+    mastering = master(track, TARGET_LUFS + ENCODER_LOSS_LU, CEILING_DBTP, pcm)
+    return mastering.loudness - ENCODER_LOSS_LU, mastering.peak_db
 
 
 # --- encoding ------------------------------------------------------------------------------
@@ -247,7 +246,7 @@ def _tags(articles: Sequence[Article], title: str, voices: Sequence[str]) -> dic
 
 
 def encode(
-    track: np.ndarray,
+    pcm: BinaryIO,
     rate: int,
     target: Path,
     fmt: Format,
@@ -255,13 +254,13 @@ def encode(
     cover: bytes | None,
     options: AudioOptions,
 ) -> Path:
-    """One ffmpeg pass: PCM in, the encoded file with tags, chapters and cover out, written
+    """One ffmpeg pass: 16-bit PCM in (read from the file ``pcm``, its standard input), the
+    encoded file with tags, chapters and cover out, written
     to a temporary file beside the target, which is returned (fsynced) for the caller to
     rename into place once everything that goes with it is written too.
 
     ffmpeg 5.1 exits 0 when the disk fills up while it writes the trailer, and only says so
     on stderr: with ``-xerror`` and ``-loglevel error``, any word on stderr is a failure."""
-    pcm = (np.clip(track, -1.0, 1.0) * 32767).astype("<i2").tobytes()
     with tempfile.TemporaryDirectory(prefix="newsvoice-") as scratch:
         meta_path = Path(scratch) / "meta.txt"
         meta_path.write_text(metadata, "utf-8")
@@ -320,7 +319,7 @@ def encode(
         temp = Path(name)
         try:
             done = subprocess.run(  # noqa: S603 - fixed arguments, no shell
-                [*command, str(temp)], input=pcm, capture_output=True, check=False
+                [*command, str(temp)], stdin=pcm, capture_output=True, check=False
             )
             reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
             if done.returncode != 0 or reason:
@@ -367,23 +366,35 @@ def render_audio(
     cache = SegmentCache((options.cache_dir or default_cache_dir()) if options.use_cache else None)
     if options.start_progress:
         options.start_progress(len(jobs))
-    chunks, stats = synthesize(jobs, cache, options.jobs, options.progress)
-    track, rate, table = lay_out(script, chunks, presets[0].pauses.lead_in, presets[0].pauses.tail)
-    track, loudness, peak = loudness_normalise(track, rate)
-
+    stats = SynthStats()
+    rate = max(load_engine(p.engine).caps.sample_rate for p in presets)
     title = articles[0].headline if len(articles) == 1 else (options.title or "News edition")
     voices = tuple(dict.fromkeys(f"{p.engine}/{p.voice}" for p in presets))
-    text = cover_text(articles, title)
-    cover = cover_png(text, (1400, 1400))
-    encoded = encode(
-        track,
-        rate,
-        target,
-        options.format,
-        ffmetadata(table, _tags(articles, title, voices)),
-        cover,
-        options,
-    )
+    with (
+        Track(rate) as track,
+        tempfile.TemporaryFile(prefix="newsvoice-master-") as pcm,
+        contextlib.closing(speak(jobs, cache, stats, options.jobs, options.progress)) as chunks,
+    ):
+        try:
+            pauses = presets[0].pauses
+            table = lay_out(script, chunks, track, pauses.lead_in, pauses.tail)
+            loudness, peak = master_track(track, pcm)
+        except OSError as exc:
+            raise RenderError(
+                f"cannot write the narration's working files in {tempfile.gettempdir()}: "
+                f"{exc.strerror or exc}",
+                hint="free some space there, or point TMPDIR at a disk with room",
+            ) from exc
+        track.close()
+        encoded = encode(
+            pcm,
+            rate,
+            target,
+            options.format,
+            ffmetadata(table, _tags(articles, title, voices)),
+            cover_png(cover_text(articles, title), (1400, 1400)),
+            options,
+        )
     transcript = chapters_file = None
     try:
         # the sidecars are written whole before anything is renamed, then the three renames
@@ -406,13 +417,16 @@ def render_audio(
         raise RenderError(f"cannot write next to {target}: {exc.strerror or exc}") from exc
     finally:
         encoded.unlink(missing_ok=True)
-    data = target.read_bytes()
+    digest = hashlib.sha256()
+    with target.open("rb") as written:
+        for block in iter(lambda: written.read(1 << 20), b""):
+            digest.update(block)
     return AudioResult(
         path=str(target),
         format=options.format,
         duration_ms=table.duration_ms,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        size=target.stat().st_size,
+        sha256=digest.hexdigest(),
         timing=table,
         loudness_lufs=loudness,
         true_peak_dbtp=peak,
