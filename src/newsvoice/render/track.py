@@ -65,6 +65,7 @@ class Track:
 
     def append(self, pcm: bytes) -> None:
         """16-bit little-endian samples at the track's rate."""
+        self.file.seek(0, os.SEEK_END)
         self.file.write(pcm)
         self.length += len(pcm) // 2
 
@@ -79,8 +80,8 @@ class Track:
 
     def read(self, start: int, stop: int) -> np.ndarray:
         """Samples ``start`` to ``stop`` as float32 in [-1, 1)."""
-        self.file.flush()
-        data = os.pread(self.file.fileno(), 2 * (stop - start), 2 * start)
+        self.file.seek(2 * start)
+        data = self.file.read(2 * (stop - start))
         return np.frombuffer(data, dtype="<i2").astype(np.float32) / np.float32(32768.0)
 
     def windows(self, context: int) -> Iterator[tuple[np.ndarray, int, int]]:
