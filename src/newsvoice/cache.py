@@ -3,13 +3,15 @@
 Key: sha256 of the engine, its version, the voice settings, the lexicon's digest and the
 spoken text (plus this cache's schema). Value: a 16-bit mono WAV named by the key, written
 atomically. An entry that cannot be read is a miss and is written again; concurrent runs
-are safe because they write identical bytes to the same name.
+are safe because they write identical bytes to the same name. A cache that cannot be written
+(a full disk, no permission) does not stop a narration: it is said once, as a warning.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sys
 import wave
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from .engines import VoiceSpec
 
 SCHEMA = 1
+log = logging.getLogger(__name__)
 
 
 def default_cache_dir() -> Path:
@@ -62,6 +65,7 @@ class SegmentCache:
         self.root = root
         self.hits = 0
         self.misses = 0
+        self.unwritable = False  # a write failed (and was said)
 
     def _path(self, key: str) -> Path:
         assert self.root is not None  # noqa: S101 - callers check enabled first
@@ -96,7 +100,8 @@ class SegmentCache:
         return AudioChunk(pcm=pcm, sample_rate=rate)
 
     def put(self, key: str, chunk: AudioChunk) -> None:
-        """Store a chunk; failures are ignored (the cache is an optimisation)."""
+        """Store a chunk. A failure does not stop the caller (the cache is an optimisation);
+        the first one is logged as a warning, so that it is not silent either."""
         if self.root is None or not chunk.pcm:
             return
         path = self._path(key)
@@ -107,5 +112,12 @@ class SegmentCache:
                 wav.setsampwidth(2)
                 wav.setframerate(chunk.sample_rate)
                 wav.writeframes(chunk.pcm)
-        except (OSError, RenderError):
-            return
+        except (OSError, RenderError) as exc:
+            if not self.unwritable:
+                self.unwritable = True
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                log.warning(
+                    "sentences are not being cached in %s (%s): a rerun will speak them again",
+                    self.root,
+                    reason,
+                )

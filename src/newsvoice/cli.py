@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import sys
@@ -65,6 +66,19 @@ def _main(
 ) -> None:
     global _debug
     _debug = debug
+    _say_warnings()
+
+
+def _say_warnings() -> None:
+    """newsvoice's logged warnings (a sentence cache that cannot be written) as one
+    ``warning: ...`` line each on stderr; other libraries' logs stay quiet."""
+    logger = logging.getLogger("newsvoice")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("warning: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
 
 
 Sources = Annotated[

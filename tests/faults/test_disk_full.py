@@ -103,9 +103,17 @@ def spent(events: Sequence[Event], ffmpeg_size: int) -> int:
 
 
 def one_error(run: Run, *codes: int) -> str:
+    """The run's one error line (the last line), after nothing but warnings."""
     assert run.status in codes, (run.status, run.stderr)
-    assert run.errors == [run.stderr.strip()], run.stderr  # one line, no traceback
-    return run.errors[0]
+    lines = run.stderr.strip().splitlines()
+    assert run.errors == lines[-1:], run.stderr  # one error line, no traceback
+    assert all(line.startswith("warning: ") for line in lines[:-1]), run.stderr
+    return lines[-1]
+
+
+CACHE_WARNING = (
+    f"warning: sentences are not being cached in cache ({ENOSPC}): a rerun will speak them again"
+)
 
 
 # --- the emulated disk ----------------------------------------------------------------------
@@ -174,7 +182,7 @@ def test_a_full_disk_while_narrating(
     failing: Selector | None,
     cached: int,
 ) -> None:
-    """The disk fills up while writing ``what``: the cache gives up quietly (it is an
+    """The disk fills up while writing ``what``: the cache gives up with a warning (it is an
     optimisation), an output fails with exit 6; the outputs stay the old ones."""
     seed_mp3(work, tmp_path)
     before = files(tmp_path / "out")
@@ -184,6 +192,8 @@ def test_a_full_disk_while_narrating(
     run = servers.run(argv, tmp_path, watch=[tmp_path / "out", tmp_path / "cache"], budget=budget)
     error = one_error(run, 6)
     assert ENOSPC in error
+    warned = [CACHE_WARNING] if cached < CHANGED else []  # said once, however many failed
+    assert run.stderr.splitlines()[:-1] == warned
     assert temps(tmp_path) == []
     assert len(cache_entries(tmp_path / "cache") - old_cache) == cached  # whole WAVs only
     assert files(tmp_path / "out") == before, f"a full disk while writing {what}"
@@ -197,12 +207,13 @@ def test_a_full_disk_while_narrating(
 
 def test_a_full_disk_for_the_cache_alone(servers: Servers, work: Work, tmp_path: Path) -> None:
     """The cache on a full disk, the outputs elsewhere: the narration is written all the
-    same, and the cache holds no partial entry."""
+    same, with one warning, and the cache holds no partial entry."""
     seed_mp3(work, tmp_path)
     old_cache = cache_entries(tmp_path / "cache")
     argv = [*work.audio_args(work.v2), "--cache", "cache", "--json"]
     run = ok(servers.run(argv, tmp_path, watch=[tmp_path / "cache"], budget=50_000))
     assert run.json()[0]["engine_calls"] == CHANGED
+    assert run.stderr == CACHE_WARNING + "\n"  # said once, on one line, and not silently
     assert cache_entries(tmp_path / "cache") == old_cache
     assert temps(tmp_path) == []
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(MP3_FILES)
@@ -309,6 +320,7 @@ def test_a_small_tmpfs_narration_and_cache(
     argv = [*work.audio_args(work.v2), "--cache", "cache"]
     run = tmpfs.run(argv, disk)
     assert ENOSPC in one_error(run, 6)
+    assert run.stderr.splitlines()[:-1] == [CACHE_WARNING]
     assert tmpfs.op("snapshot", dir=str(disk / "out")) == before
     tmpfs.op("copy", src=str(disk / "cache"), dst=str(tmp_path / "cache"))
     assert temps(tmp_path / "cache") == []

@@ -249,3 +249,20 @@ def test_default_cache_dir_falls_back_to_home(
     monkeypatch.setenv("NEWSVOICE_CACHE", "")
     monkeypatch.setenv("XDG_CACHE_HOME", "")
     assert default_cache_dir() == tmp_path / ".cache" / "newsvoice" / "tts"
+
+
+def test_a_cache_that_cannot_be_written_is_said_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = tmp_path / "not-a-folder"
+    root.write_text("a file where the cache should be")
+    cache = SegmentCache(root)
+    with caplog.at_level("WARNING", logger="newsvoice"):
+        cache.put(key(), CHUNK)
+        cache.put(key(text="Another sentence."), CHUNK)
+    assert cache.unwritable
+    assert cache.get(key()) is None
+    (record,) = caplog.records
+    assert record.getMessage().startswith(f"sentences are not being cached in {root} (")
+    assert record.getMessage().endswith("): a rerun will speak them again")
+    assert "\n" not in record.getMessage()
