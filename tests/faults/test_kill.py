@@ -30,10 +30,12 @@ nearly all of them distinct states of the files involved:
   it (pieces of a 46th of the old book), fsync, chmod, the rename, exit. A book is one file
   written once, so the moments are the lengths of its temp file and the steps around it.
 - MP3 (`newsvoice audio --transcript vtt --chapters-json`, two sentences changed since the
-  cached version), 52 points: the two new cache entries (their folders, temp files, the WAV
+  cached version), 56 points: the two new cache entries (their folders, temp files, the WAV
   header's fields and 16 KiB pieces of audio, 19 in all, chmod, rename), the MP3's temp file
-  and 4 moments while ffmpeg writes it, chmod, the rename, then the transcript (5 pieces of
-  160 bytes) and the chapters (4 of 100 bytes), each with fsync, chmod, rename, and exit.
+  and 4 moments while ffmpeg writes it, fsync, chmod, then the transcript (5 pieces of 160
+  bytes) and the chapters (4 of 100 bytes), each fsynced whole before the three renames
+  (the MP3's, then the chapters' and the transcript's, each after its chmod), the temp name's
+  cleanup, and exit.
 - feed (`newsvoice publish` of a corrected article into a site of two episodes), 51 of the
   run's 81 points: every point from taking the site's lock on (moving the five files in,
   the episode record, ``feed.xml`` in 1 KiB pieces, the page, deleting the superseded files
