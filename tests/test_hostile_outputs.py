@@ -53,17 +53,17 @@ from lxml import html as lxml_html
 from newsvoice import extract_article, fetch, load
 from newsvoice.errors import NewsvoiceError, NoContentFound
 from newsvoice.podcast.config import PodcastConfig
-from newsvoice.podcast.episode import Chapter, Episode, Line, slugify
+from newsvoice.podcast.episode import Episode, Line, slugify
 from newsvoice.podcast.feed import build_feed
 from newsvoice.podcast.site import episode_page, index_page
 from newsvoice.presets import Pauses
 from newsvoice.render.check import allowlist_findings
 from newsvoice.render.epub import EpubOptions, render_epub
 from newsvoice.render.timing import (
-    TimedChapter,
     TimedSegment,
     TimingTable,
     chapters_json,
+    timing_table,
     webvtt,
 )
 from newsvoice.speech.lexicon import Lexicon
@@ -450,42 +450,23 @@ def timing_for(article: Article) -> TimingTable:
             TimedSegment(s.index, s.chapter, position, end, s.text, s.kind, s.block, s.article)
         )
         position = end + s.pause_after_ms
-    chapters = []
-    for index, mark in enumerate(script.chapters):
-        starts = [t.start_ms for t in segments if t.chapter == index]
-        chapters.append(TimedChapter(mark.title, 0 if index == 0 else min(starts), 0))
-    ends = [c.start_ms for c in chapters[1:]] + [position]
-    chapters = [TimedChapter(c.title, c.start_ms, e) for c, e in zip(chapters, ends, strict=True)]
-    return TimingTable(tuple(segments), tuple(chapters), position)
+    return timing_table([mark.title for mark in script.chapters], segments, position)
 
 
 def episode_for(article: Article, timing: TimingTable) -> Episode:
     """An episode record as ``publish`` makes it, without audio."""
     slug = slugify(article.headline, article.id)
-    return Episode(
-        id=article.id,
-        slug=slug,
-        headline=article.headline,
-        standfirst=article.standfirst,
-        byline=article.byline,
-        site_name=article.site_name,
-        url=article.url,
-        language=article.language if article.language != "und" else "en",
+    kinds = {"audio": "mp3", "epub": "epub", "transcript": "vtt", "chapters": "chapters.json"}
+    return Episode.of(
+        article,
+        slug,
+        timing,
+        files={kind: f"{slug}-0000000000.{ext}" for kind, ext in kinds.items()}
+        | {"image": f"{slug}-0000000000.png"},
+        sizes={"audio": 1000, "epub": 1000},
+        voice="fake/none",
         published=article.published or BUILT,
         updated=BUILT,
-        duration_ms=timing.duration_ms,
-        audio=f"{slug}-0000000000.mp3",
-        audio_bytes=1000,
-        epub=f"{slug}-0000000000.epub",
-        epub_bytes=1000,
-        transcript=f"{slug}-0000000000.vtt",
-        chapters_file=f"{slug}-0000000000.chapters.json",
-        image=f"{slug}-0000000000.png",
-        voice="fake/none",
-        chapters=tuple(Chapter(c.title, c.start_ms, c.end_ms) for c in timing.chapters),
-        lines=tuple(
-            Line(s.chapter, s.block, s.kind, s.start_ms, s.end_ms, s.text) for s in timing.segments
-        ),
     )
 
 

@@ -19,7 +19,11 @@ from ..errors import SiteError
 from ..io import write_atomic
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
+
+    from ..model import Article
+    from ..render.timing import TimingTable
 
 RECORD_NAME = "episode.json"
 RECORD_VERSION = 1
@@ -110,6 +114,51 @@ class Episode:
         data["chapters"] = tuple(Chapter(**c) for c in data["chapters"])
         data["lines"] = tuple(Line(**line) for line in data["lines"])
         return cls(**data)
+
+    @classmethod
+    def of(
+        cls,
+        article: Article,
+        slug: str,
+        timing: TimingTable,
+        *,
+        files: Mapping[str, str],  # audio, epub, transcript, chapters, image[, readalong]
+        sizes: Mapping[str, int],  # audio, epub[, readalong]
+        voice: str,
+        published: datetime,
+        updated: datetime,
+        inputs: str = "",
+    ) -> Episode:
+        """The record of ``article``'s episode, narrated with ``timing``, in ``files``."""
+        return cls(
+            id=article.id,
+            slug=slug,
+            headline=article.headline,
+            standfirst=article.standfirst,
+            byline=article.byline,
+            site_name=article.site_name,
+            url=article.url,
+            language=article.language if article.language != "und" else "en",
+            published=published,
+            updated=updated,
+            duration_ms=timing.duration_ms,
+            audio=files["audio"],
+            audio_bytes=sizes["audio"],
+            epub=files["epub"],
+            epub_bytes=sizes["epub"],
+            transcript=files["transcript"],
+            chapters_file=files["chapters"],
+            image=files["image"],
+            voice=voice,
+            chapters=tuple(Chapter(c.title, c.start_ms, c.end_ms) for c in timing.chapters),
+            lines=tuple(
+                Line(s.chapter, s.block, s.kind, s.start_ms, s.end_ms, s.text)
+                for s in timing.segments
+            ),
+            readalong=files.get("readalong", ""),
+            readalong_bytes=sizes.get("readalong", 0),
+            inputs=inputs,
+        )
 
 
 def slugify(text: str, fallback: str) -> str:

@@ -33,9 +33,7 @@ from ..version import __version__
 from .config import PodcastConfig, load_config, normalise_base_url, write_config
 from .episode import (
     RECORD_NAME,
-    Chapter,
     Episode,
-    Line,
     episodes_dir,
     read_records,
     slugify,
@@ -257,34 +255,15 @@ def _episode(built: _Built, slug: str, previous: Episode | None, now: datetime) 
     if built.audio is None:
         assert previous is not None  # noqa: S101 - only reused when there is a record
         return previous
-    timing = built.audio.timing
-    published = article.published or (previous.published if previous else now)
-    episode = Episode(
-        id=article.id,
-        slug=slug,
-        headline=article.headline,
-        standfirst=article.standfirst,
-        byline=article.byline,
-        site_name=article.site_name,
-        url=article.url,
-        language=article.language if article.language != "und" else "en",
-        published=published,
-        updated=now,
-        duration_ms=timing.duration_ms,
-        audio=built.files["audio"],
-        audio_bytes=built.sizes["audio"],
-        epub=built.files["epub"],
-        epub_bytes=built.sizes["epub"],
-        transcript=built.files["transcript"],
-        chapters_file=built.files["chapters"],
-        image=built.files["image"],
+    episode = Episode.of(
+        article,
+        slug,
+        built.audio.timing,
+        files=built.files,
+        sizes=built.sizes,
         voice=", ".join(built.audio.voices),
-        chapters=tuple(Chapter(c.title, c.start_ms, c.end_ms) for c in timing.chapters),
-        lines=tuple(
-            Line(s.chapter, s.block, s.kind, s.start_ms, s.end_ms, s.text) for s in timing.segments
-        ),
-        readalong=built.files.get("readalong", ""),
-        readalong_bytes=built.sizes.get("readalong", 0),
+        published=article.published or (previous.published if previous else now),
+        updated=now,
         inputs=built.inputs,
     )
     if previous is not None and replace(previous, updated=now) == episode:

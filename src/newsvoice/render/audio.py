@@ -33,7 +33,14 @@ from ..presets import Preset, choose_preset, preset_lexicon, with_overrides
 from ..speech.script import CaptionPolicy, Script, build_script
 from ..synth import Job, SynthStats, speak
 from .cover import cover_png, cover_text
-from .timing import TimedChapter, TimedSegment, TimingTable, chapters_json, ffmetadata, webvtt
+from .timing import (
+    TimedSegment,
+    TimingTable,
+    chapters_json,
+    ffmetadata,
+    timing_table,
+    webvtt,
+)
 from .track import Track, master
 
 if TYPE_CHECKING:
@@ -191,16 +198,8 @@ def lay_out(
             )
         )
         track.silence(rate * (tail_ms if number == last else segment.pause_after_ms) // 1000)
-    duration = track.length * 1000 // rate
-    chapters: list[TimedChapter] = []
-    starts = [
-        0 if index == 0 else min(t.start_ms for t in timed if t.chapter == index)
-        for index in range(len(script.chapters))
-    ]
-    for index, mark in enumerate(script.chapters):
-        end = starts[index + 1] if index + 1 < len(starts) else duration
-        chapters.append(TimedChapter(mark.title, starts[index], end))
-    return TimingTable(tuple(timed), tuple(chapters), duration)
+    titles = [mark.title for mark in script.chapters]
+    return timing_table(titles, timed, track.length * 1000 // rate)
 
 
 def master_track(track: Track, pcm: BinaryIO) -> tuple[float, float]:

@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 import textwrap
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 VTT_LINE = 65  # characters per cue line
 VTT_LINES = 2  # lines per cue
@@ -61,6 +64,21 @@ class TimingTable:
                 for s in self.segments
             ],
         }
+
+
+def timing_table(
+    titles: Sequence[str], segments: Sequence[TimedSegment], duration_ms: int
+) -> TimingTable:
+    """The table of timed ``segments``, with chapters named ``titles``: the first starts at 0,
+    each other where its first segment starts, and each ends where the next one starts (the
+    last at ``duration_ms``)."""
+    starts = [
+        0 if index == 0 else min(s.start_ms for s in segments if s.chapter == index)
+        for index in range(len(titles))
+    ]
+    ends = [*starts[1:], duration_ms]
+    chapters = tuple(map(TimedChapter, titles, starts, ends))
+    return TimingTable(tuple(segments), chapters, duration_ms)
 
 
 def clock(ms: int) -> str:
