@@ -26,8 +26,8 @@ from pathlib import Path
 
 from newsvoice import load
 from newsvoice.engines import new_engine
-from newsvoice.presets import load_preset, preset_lexicon
-from newsvoice.speech.script import build_script
+from newsvoice.narration.presets import load_preset, preset_lexicon
+from newsvoice.narration.script import build_script
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "samples" / "csmonitor-kerry-china.html"

@@ -1,7 +1,7 @@
 """Fuzz target: bytes → decode → extract → every output → parsed back and checked.
 
 One input is the bytes of a page, as if read from a file. It is decoded and extracted
-(``newsvoice.load.article_from``); the article is rendered as an EPUB (``render_epub``, which
+(``newsvoice.sources.article_from``); the article is rendered as an EPUB (``render_epub``, which
 writes each chapter with ``render.xhtml.chapter`` and runs the ``render.check`` self-check), a
 podcast episode without audio (``tests.test_hostile_outputs.build_outputs``: feed XML, episode
 and index pages, WebVTT, chapters JSON), and every output is parsed back with lxml and
@@ -66,7 +66,7 @@ def _imports() -> Callable[[bytes], None]:
     """Import the pipeline (under atheris' instrumentation when it is active) and return the
     target. Kept in a function so that ``--fallback`` never needs atheris."""
     from newsvoice.errors import NewsvoiceError, NoContentFound, RenderError
-    from newsvoice.load import Raw, article_from
+    from newsvoice.sources import Raw, article_from
     from tests.test_hostile_outputs import build_outputs, findings
 
     workdir = Path(tempfile.mkdtemp(prefix="newsvoice-fuzz-"))
@@ -190,7 +190,7 @@ def to_case(crasher: Path, name: str, description: str) -> Path:
     """Turn a (fixed) crasher into a hostile case: the bytes as they are, the expectation in a
     sidecar file (a header comment could change what the input tests)."""
     from newsvoice.errors import NewsvoiceError
-    from newsvoice.load import Raw, article_from
+    from newsvoice.sources import Raw, article_from
 
     target = _imports()
     target(crasher.read_bytes())  # raises while the bug is still there

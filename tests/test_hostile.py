@@ -51,12 +51,12 @@ FIELDS = {"id", "file", "generate", "args", "src", "exit", "error", "forbid", "h
 LAUNCHER = """
 import json, os, sys
 settings = json.loads(os.environ["NEWSVOICE_TEST_LAUNCH"])
-import newsvoice.fetch, newsvoice.limits
+import newsvoice.extract.fetch, newsvoice.limits
 for name, value in settings.get("limits", {}).items():
     object.__setattr__(newsvoice.limits.DEFAULT_LIMITS, name, value)
 if settings.get("public_loopback"):
-    checked = newsvoice.fetch.check_address
-    newsvoice.fetch.check_address = lambda ip: None if str(ip) == "127.0.0.1" else checked(ip)
+    checked = newsvoice.extract.fetch.check_address
+    newsvoice.extract.fetch.check_address = lambda ip: None if str(ip) == "127.0.0.1" else checked(ip)
 from newsvoice.cli import main
 main()
 """

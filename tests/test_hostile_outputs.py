@@ -50,24 +50,27 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from newsvoice import extract_article, fetch, load
+from newsvoice import extract_article, load
+
+from newsvoice.extract import fetch
 from newsvoice.errors import NewsvoiceError, NoContentFound
 from newsvoice.podcast.config import PodcastConfig
-from newsvoice.podcast.episode import Episode, Line, slugify
+from newsvoice.io import slugify
+from newsvoice.podcast.episode import Episode, Line
 from newsvoice.podcast.feed import build_feed
 from newsvoice.podcast.site import episode_page, index_page
-from newsvoice.presets import Pauses
+from newsvoice.narration.presets import Pauses
 from newsvoice.render.check import allowlist_findings
 from newsvoice.render.epub import EpubOptions, render_epub
-from newsvoice.render.timing import (
+from newsvoice.narration.timing import (
     TimedSegment,
     TimingTable,
     chapters_json,
     timing_table,
     webvtt,
 )
-from newsvoice.speech.lexicon import Lexicon
-from newsvoice.speech.script import build_script
+from newsvoice.narration.lexicon import Lexicon
+from newsvoice.narration.script import build_script
 from tests.helpers import need, run_newsvoice
 
 if TYPE_CHECKING:

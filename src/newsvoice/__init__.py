@@ -19,10 +19,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .errors import ExitStatus, NewsvoiceError
-from .extract import extract_article
-from .load import Options, load, load_many
+from .extract import extract_article, extract_text
 from .model import Article
-from .plaintext import extract_text
+from .sources import Options, load, load_many
 from .version import __version__
 
 if TYPE_CHECKING:

@@ -22,9 +22,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import ConfigError, ExitStatus, InputError, NewsvoiceError, SiteError
-from .io import write_atomic
-from .load import Options, article_from, directory_files, is_directory, is_url, read
+from .errors import ConfigError, ExitStatus, NewsvoiceError, SiteError, one_line, reason
+from .extract.rules import load_rules
+from .io import folder_lock, sha256_file, slugify, write_atomic
+from .sources import Options, article_from, expand, read
 from .version import __version__
 
 if TYPE_CHECKING:
@@ -58,7 +59,8 @@ class BatchOptions:
     @property
     def root(self) -> Path:
         root = self.site or self.out
-        assert root is not None  # noqa: S101 - checked by run_batch
+        if root is None:
+            raise ConfigError("give exactly one of --site DIR and --out DIR")
         return root
 
     def fingerprint(self) -> str:
@@ -96,91 +98,26 @@ class ItemResult:
 # --- sources ---------------------------------------------------------------------------------
 
 
-def _url_list(path: Path) -> list[str] | None:
-    """The URLs of a file that holds only URLs (one per line; # comments), else None."""
-    try:
-        if path.stat().st_size > 5_000_000:
-            return None
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    if lines and all(is_url(ln) and " " not in ln for ln in lines):
-        return lines
-    return None
-
-
-def _feed_links(data: bytes) -> list[str] | None:
-    """The article links of an RSS or Atom feed, else None (not a feed)."""
-    from lxml import etree
-
-    head = data[:512].lstrip().lower()
-    if not (head.startswith(b"<?xml") or head.startswith((b"<rss", b"<feed"))):
-        return None
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError:
-        return None
-    atom = "{http://www.w3.org/2005/Atom}"
-    if root.tag == "rss":
-        links = [(item.findtext("link") or "").strip() for item in root.iter("item")]
-    elif root.tag == f"{atom}feed":
-        links = []
-        for entry in root.iter(f"{atom}entry"):
-            candidates = entry.findall(f"{atom}link")
-            chosen = [c for c in candidates if c.get("rel", "alternate") == "alternate"]
-            if chosen:
-                links.append((chosen[0].get("href") or "").strip())
-    else:
-        return None
-    return [link for link in links if is_url(link)]
-
-
-def expand(sources: Sequence[str], options: Options) -> tuple[list[str], list[ItemResult]]:
+def expand_sources(sources: Sequence[str], options: Options) -> tuple[list[str], list[ItemResult]]:
     """Every article source, in order, without repeats; and failures of the expansion."""
     found: list[str] = []
     failed: list[ItemResult] = []
-    for src in sources:
-        try:
-            if is_directory(src):
-                found += directory_files(src)
-                continue
-            if not is_url(src) and src != "-":
-                listed = _url_list(Path(src))
-                if listed is not None:
-                    found += listed
-                    continue
-            if src.lower().endswith((".xml", ".rss", ".atom")) or is_url(src):
-                raw = read(src, options)
-                links = _feed_links(raw.content)
-                if links is not None:
-                    if not links:
-                        raise InputError(f"{src} is a feed without article links")
-                    found += links
-                    continue
-            found.append(src)
-        except NewsvoiceError as exc:
-            failed.append(ItemResult(src, "failed", error=str(exc), exit=exc.exit_code))
+    for item in expand(sources, options):
+        if item.error is not None:
+            failed.append(
+                ItemResult(item.source, "failed", error=str(item.error), exit=item.error.exit_code)
+            )
+        else:
+            found.append(item.source)
     return list(dict.fromkeys(found)), failed
 
 
 # --- one article (runs in a worker process) --------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _still_there(root: Path, outputs: dict[str, str]) -> bool:
     try:
-        return bool(outputs) and all(_sha256(root / n) == h for n, h in outputs.items())
+        return bool(outputs) and all(sha256_file(root / n) == h for n, h in outputs.items())
     except OSError:
         return False
 
@@ -191,8 +128,6 @@ def run_one(task: Task) -> ItemResult:
     options = task.options
     result = ItemResult(task.source, "failed")
     try:
-        from .rules import load_rules
-
         load_options = Options(
             allow_private=options.allow_private,
             encoding=options.encoding,
@@ -217,14 +152,14 @@ def run_one(task: Task) -> ItemResult:
         result.id, result.headline = article.id, article.headline
         result.stages.append("extract")
         if options.site is not None:
-            _publish(article, options, result)
+            _publish(article, options.site, options, result)
         else:
             _write(article, options, result)
         result.status = "done"
     except NewsvoiceError as exc:
         result.error, result.exit = str(exc), int(exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
-        result.error = f"internal error: {type(exc).__name__}: {exc}"
+        result.error = f"internal error: {one_line(exc)}"
         result.exit = int(ExitStatus.INTERNAL)
     finally:
         result.seconds = round(time.perf_counter() - started, 3)
@@ -232,9 +167,8 @@ def run_one(task: Task) -> ItemResult:
 
 
 def _write(article: Article, options: BatchOptions, result: ItemResult) -> None:
-    from .podcast.episode import slugify
-    from .render.audio import AudioOptions, render_audio
-    from .render.epub import EpubOptions, render_epub
+    from .render.audio import AudioOptions
+    from .render.bundle import BundleOptions, render_bundle
 
     root = options.root
     name = f"{slugify(article.headline, article.id)}-{article.id.replace('-', '')[:8]}"
@@ -242,36 +176,36 @@ def _write(article: Article, options: BatchOptions, result: ItemResult) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SiteError(f"cannot write in {root}: {exc.strerror or exc}") from exc
-    epub = render_epub([article], folder / f"{name}.epub", EpubOptions())
-    result.stages.append("epub")
-    audio = render_audio(
-        [article],
-        folder / f"{name}.mp3",
-        AudioOptions(
-            voice=options.voice or "auto",
-            jobs=1,
-            transcript=True,
-            chapters_json=True,
-            cache_dir=options.cache_dir,
-            use_cache=options.use_cache,
+        raise SiteError(f"cannot write in {root}: {reason(exc)}") from exc
+    bundle = render_bundle(
+        article,
+        folder,
+        name,
+        BundleOptions(
+            audio=AudioOptions(
+                voice=options.voice or "auto",
+                jobs=1,
+                transcript=True,
+                chapters_json=True,
+                cache_dir=options.cache_dir,
+                use_cache=options.use_cache,
+            ),
+            readalong=options.readalong,
         ),
     )
-    result.stages.append("audio")
+    result.stages += ["epub", "audio"]
+    audio = bundle.audio
     result.engine_calls, result.cache_hits = audio.stats.engine_calls, audio.stats.cache_hits
-    files = [Path(epub.path), Path(audio.path)]
-    files += [Path(p) for p in (audio.transcript, audio.chapters_file) if p]
-    result.outputs = {str(p.relative_to(root)): _sha256(p) for p in files}
+    result.outputs = {str(p.relative_to(root)): sha256_file(p) for p in bundle.paths}
 
 
-def _publish(article: Article, options: BatchOptions, result: ItemResult) -> None:
+def _publish(article: Article, site: Path, options: BatchOptions, result: ItemResult) -> None:
     from .podcast.episode import episodes_dir, read_records
     from .podcast.publish import PublishOptions, publish
 
-    assert options.site is not None  # noqa: S101 - the caller checked
     (published,) = publish(
         [article],
-        options.site,
+        site,
         PublishOptions(
             base_url=options.base_url,
             voice=options.voice,
@@ -283,12 +217,11 @@ def _publish(article: Article, options: BatchOptions, result: ItemResult) -> Non
     )
     result.stages += ["epub", "audio", "publish"]
     result.engine_calls, result.cache_hits = published.engine_calls, published.cache_hits
-    for record in read_records(options.site):
+    for record in read_records(site):
         if record.id == article.id:
-            folder = episodes_dir(options.site) / record.slug
+            folder = episodes_dir(site) / record.slug
             result.outputs = {
-                str((folder / n).relative_to(options.site)): _sha256(folder / n)
-                for n in record.files
+                str((folder / n).relative_to(site)): sha256_file(folder / n) for n in record.files
             }
 
 
@@ -382,7 +315,7 @@ def _dask(tasks: list[Task], address: str) -> Iterator[ItemResult]:
                 yield ItemResult(
                     futures[future].source,
                     "failed",
-                    error=f"the cluster could not run it: {type(exc).__name__}: {exc}",
+                    error=f"the cluster could not run it: {one_line(exc)}",
                     exit=int(ExitStatus.INTERNAL),
                 )
 
@@ -402,12 +335,10 @@ def run_batch(
         from .podcast.publish import site_config
 
         site_config(options.site, options.base_url)  # a bad site stops us before any work
-    from .podcast.lock import site_lock
-
     load_options = Options(allow_private=options.allow_private, encoding=options.encoding)
-    with site_lock(root, wait=0.5, name="batch.lock"):
+    with folder_lock(root, wait=0.5, name="batch.lock"):
         manifest = read_manifest(root)
-        found, results = expand(sources, load_options)
+        found, results = expand_sources(sources, load_options)
         tasks = []
         for source in found:
             previous = manifest.get(source)

@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,12 +20,15 @@ import typer
 from rich.console import Console
 from typer.exceptions import TyperException
 
-from .decode import check_encoding
-from .errors import ConfigError, ExitStatus, NewsvoiceError
-from .formats import as_plain, json_line
-from .load import Options, is_directory, load_many
-from .markdown import article_md
-from .rules import load_rules
+from .errors import ConfigError, ExitStatus, NewsvoiceError, one_line, reason
+from .extract.decode import check_encoding
+from .extract.rules import load_rules
+from .narration.script import CaptionPolicy
+from .narration.timing import clock
+from .render.formats import as_plain, json_line
+from .render.kinds import Cover, Format, Transcript
+from .render.markdown import article_md
+from .sources import Loading, Options, Policy, Stopped
 from .version import __version__
 
 if TYPE_CHECKING:
@@ -42,8 +46,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_debug = False
-
 
 def _version(value: bool) -> None:
     if value:
@@ -53,6 +55,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     debug: Annotated[
         bool,
         typer.Option("--debug", envvar="NEWSVOICE_DEBUG", help="Show tracebacks of failures."),
@@ -64,8 +67,8 @@ def _main(
         ),
     ] = False,
 ) -> None:
-    global _debug
-    _debug = debug
+    if isinstance(ctx.obj, _Run):
+        ctx.obj.debug = debug  # main() handles every failure: it decides on tracebacks
     _say_warnings()
 
 
@@ -114,6 +117,43 @@ EncodingOption = Annotated[
 ]
 
 
+OnError = Annotated[
+    Policy | None,
+    typer.Option(
+        "--on-error",
+        help="When some of several sources fail: stop (make nothing), partial (make the rest, "
+        "exit 7) or skip (make the rest, exit 0).",
+        show_default=False,
+    ),
+]
+CaptionsOption = Annotated[
+    CaptionPolicy,
+    typer.Option("--captions", help="Read picture captions aloud."),
+]
+
+
+def _loading(
+    sources: list[str], options: Options, policy: Policy | None, default: Policy
+) -> Loading:
+    """The one loading loop, each failure of several sources said on stderr as it happens."""
+    return Loading(
+        sources, options, policy or default, report=lambda src, exc: _error(f"{src}: {exc}")
+    )
+
+
+def _articles(loading: Loading) -> list[Article]:
+    try:
+        return loading.articles()
+    except Stopped as exc:  # each failure was said already
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _finish(loading: Loading) -> None:
+    status = loading.status()
+    if status != ExitStatus.OK:
+        raise typer.Exit(status)
+
+
 CacheOption = Annotated[
     Path | None,
     typer.Option("--cache", metavar="DIR", help="Sentence cache (default: user cache dir)."),
@@ -143,25 +183,18 @@ def extract(
         bool, typer.Option("--json", help="Print the Article as JSON (NDJSON for several).")
     ] = False,
     as_markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown.")] = False,
+    on_error: OnError = None,
     rules: RulesOption = None,
     allow_private: AllowPrivate = False,
     encoding: EncodingOption = None,
 ) -> None:
-    """Extract the article from each SRC and print it (text, --json or --markdown)."""
+    """Extract the article from each SRC and print it (text, --json or --markdown).
+
+    With several sources, a failed one is reported and the others printed (exit 7)."""
     if as_json and as_markdown:
         raise ConfigError("--json and --markdown cannot be used together")
-    options = _options(rules, allow_private, encoding)
-    many = len(sources) > 1 or is_directory(sources[0])
-    failures: list[NewsvoiceError] = []
-    printed = 0
-    for outcome in load_many(sources, options):
-        if outcome.error is not None:
-            failures.append(outcome.error)
-            if many:
-                _error(f"{outcome.source}: {outcome.error}")
-            continue
-        article = outcome.article
-        assert article is not None  # noqa: S101 - an Outcome holds one or the other
+    loading = _loading(sources, _options(rules, allow_private, encoding), on_error, Policy.PARTIAL)
+    for printed, article in enumerate(loading):
         if as_json:
             out = json_line(article) + "\n"
         elif as_markdown:
@@ -169,31 +202,8 @@ def extract(
         else:
             out = ("\n" + "=" * 72 + "\n\n" if printed else "") + as_plain(article)
         sys.stdout.write(out)
-        printed += 1
     sys.stdout.flush()
-    if failures:
-        if not many:
-            raise failures[0]
-        raise typer.Exit(ExitStatus.PARTIAL if printed else failures[0].exit_code)
-
-
-def _load_all(sources: list[str], options: Options) -> list[Article]:
-    """Every article, or an error naming each source that failed (nothing is built)."""
-    many = len(sources) > 1 or is_directory(sources[0])
-    articles: list[Article] = []
-    failures: list[NewsvoiceError] = []
-    for outcome in load_many(sources, options):
-        if outcome.error is not None:
-            failures.append(outcome.error)
-            if many:
-                _error(f"{outcome.source}: {outcome.error}")
-        elif outcome.article is not None:
-            articles.append(outcome.article)
-    if failures:
-        if not many:
-            raise failures[0]
-        raise typer.Exit(failures[0].exit_code)
-    return articles
+    _finish(loading)
 
 
 @app.command()
@@ -234,13 +244,14 @@ def epub(
         typer.Option("--voice", metavar="PRESET", help="With --narrate: the voice preset."),
     ] = "auto",
     captions: Annotated[
-        str,
-        typer.Option("--captions", metavar="skip|read", help="With --narrate: read captions."),
-    ] = "skip",
+        CaptionPolicy,
+        typer.Option("--captions", help="With --narrate: read picture captions aloud."),
+    ] = CaptionPolicy.SKIP,
     jobs: JobsOption = None,
     cache_dir: CacheOption = None,
     no_cache: NoCacheOption = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print what was built as JSON.")] = False,
+    on_error: OnError = None,
     rules: RulesOption = None,
     allow_private: AllowPrivate = False,
     encoding: EncodingOption = None,
@@ -249,18 +260,19 @@ def epub(
     --narrate, a read-along book (EPUB 3 Media Overlays)."""
     from .render.epub import EpubOptions, render_epub
 
-    if captions not in ("skip", "read"):
-        raise ConfigError(f"unknown --captions {captions!r}", hint="use skip or read")
     _check_jobs(jobs)
-    options = _options(rules, allow_private, encoding)
-    articles = _load_all(sources, options)
+    loading = _loading(sources, _options(rules, allow_private, encoding), on_error, Policy.STOP)
+    articles = _articles(loading)
     book_options = EpubOptions(
-        title=title, cover=cover, fetch_images=fetch_images, allow_private=allow_private
+        title=title,
+        cover=Cover(cover) if cover in tuple(Cover) else Path(cover),
+        fetch_images=fetch_images,
+        allow_private=allow_private,
     )
     extra: dict[str, object] = {}
     if narrate:
         from .render.audio import AudioOptions
-        from .render.readalong import render_readalong
+        from .render.bundle import render_readalong
 
         readalong = render_readalong(
             articles,
@@ -269,7 +281,7 @@ def epub(
             AudioOptions(
                 voice=voice,
                 jobs=jobs,
-                captions=captions,  # type: ignore[arg-type]
+                captions=captions,
                 cache_dir=cache_dir,
                 use_cache=not no_cache,
             ),
@@ -281,16 +293,15 @@ def epub(
         }
     else:
         result = render_epub(articles, output, book_options)
-    for reason in result.images_left_out:
-        print(f"warning: image left out: {reason}", file=sys.stderr)
+    for left_out in result.images_left_out:
+        print(f"warning: image left out: {left_out}", file=sys.stderr)
     if as_json:
         print(json.dumps(result.to_dict() | extra, ensure_ascii=False))
     else:
         narrated = ""
         if narrate:
-            minutes, seconds = divmod(result.overlays["duration_ms"] // 1000, 60)
             narrated = (
-                f", narrated ({minutes}:{seconds:02d} read along, "
+                f", narrated ({clock(result.overlays['duration_ms'], 'player')} read along, "
                 f"{extra['engine_calls']} sentences synthesised, "
                 f"{extra['cache_hits']} from the cache)"
             )
@@ -299,6 +310,7 @@ def epub(
             f"{result.images} image{'s' * (result.images != 1)}, {result.size:,} bytes{narrated}",
             file=sys.stderr,
         )
+    _finish(loading)
 
 
 @app.command()
@@ -325,20 +337,17 @@ def audio(
         typer.Option("--speed", metavar="X", help="Speaking pace, 0.5 to 2.0 (1.0: the voice's)."),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", metavar="mp3|m4b", help="MP3 (ID3 chapters) or M4B (AAC).")
-    ] = "mp3",
+        Format, typer.Option("--format", help="MP3 (ID3 chapters) or M4B (AAC).")
+    ] = Format.MP3,
     transcript: Annotated[
-        str | None,
-        typer.Option("--transcript", metavar="vtt", help="Also write OUT.vtt (WebVTT)."),
+        Transcript | None,
+        typer.Option("--transcript", help="Also write OUT.vtt (WebVTT).", show_default=False),
     ] = None,
     chapters_json_file: Annotated[
         bool,
         typer.Option("--chapters-json", help="Also write OUT.chapters.json (Podcasting 2.0)."),
     ] = False,
-    captions: Annotated[
-        str,
-        typer.Option("--captions", metavar="skip|read", help="Read picture captions aloud."),
-    ] = "skip",
+    captions: CaptionsOption = CaptionPolicy.SKIP,
     lexicon: Annotated[
         list[Path] | None,
         typer.Option("--lexicon", metavar="FILE", help="Extra pronunciations (PLS or TOML)."),
@@ -361,6 +370,7 @@ def audio(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print durations, chapters, loudness, files as JSON.")
     ] = False,
+    on_error: OnError = None,
     rules: RulesOption = None,
     allow_private: AllowPrivate = False,
     encoding: EncodingOption = None,
@@ -368,19 +378,13 @@ def audio(
     """Narrate articles into an MP3 (or M4B) with chapters: Headline, Standfirst, Body."""
     from .render.audio import AudioOptions, render_audio
 
-    if fmt not in ("mp3", "m4b"):
-        raise ConfigError(f"unknown --format {fmt!r}", hint="use mp3 or m4b")
-    if captions not in ("skip", "read"):
-        raise ConfigError(f"unknown --captions {captions!r}", hint="use skip or read")
-    if transcript not in (None, "vtt"):
-        raise ConfigError(f"unknown --transcript {transcript!r}", hint="use vtt")
     _check_jobs(jobs)
     if not re.fullmatch(r"\d{2,3}k", bitrate):
         raise ConfigError(f"bad --bitrate {bitrate!r}", hint="use a value such as 48k or 64k")
     if sample_rate not in (44_100, 24_000):
         raise ConfigError(f"unsupported --sample-rate {sample_rate}", hint="use 44100 or 24000")
-    options = _options(rules, allow_private, encoding)
-    articles = _load_all(sources, options)
+    loading = _loading(sources, _options(rules, allow_private, encoding), on_error, Policy.STOP)
+    articles = _articles(loading)
     with _progress("Narrating") as (start, advance):
         result = render_audio(
             articles,
@@ -389,11 +393,11 @@ def audio(
                 voice=voice,
                 engine=engine,
                 speed=speed,
-                format=fmt,  # type: ignore[arg-type]
-                transcript=transcript == "vtt",
+                format=fmt,
+                transcript=transcript is Transcript.VTT,
                 chapters_json=chapters_json_file,
                 jobs=jobs,
-                captions=captions,  # type: ignore[arg-type]
+                captions=captions,
                 lexicons=tuple(lexicon or ()),
                 cache_dir=cache_dir,
                 use_cache=not no_cache,
@@ -407,13 +411,14 @@ def audio(
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
-        minutes, seconds = divmod(result.duration_ms // 1000, 60)
         print(
-            f"wrote {result.path}: {minutes}:{seconds:02d}, {len(result.timing.chapters)} "
+            f"wrote {result.path}: {clock(result.duration_ms, 'player')}, "
+            f"{len(result.timing.chapters)} "
             f"chapters, {result.loudness_lufs:.1f} LUFS, {result.stats.engine_calls} sentences "
             f"synthesised, {result.stats.cache_hits} from the cache",
             file=sys.stderr,
         )
+    _finish(loading)
 
 
 SiteOption = Annotated[
@@ -451,6 +456,7 @@ def publish(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON line per article (NDJSON).")
     ] = False,
+    on_error: OnError = None,
     rules: RulesOption = None,
     allow_private: AllowPrivate = False,
     encoding: EncodingOption = None,
@@ -461,20 +467,10 @@ def publish(
     from .podcast.publish import publish as publish_site
 
     _check_jobs(jobs)
-    options = _options(rules, allow_private, encoding)
-    many = len(sources) > 1 or is_directory(sources[0])
-    articles: list[Article] = []
-    failures: list[NewsvoiceError] = []
-    for outcome in load_many(sources, options):
-        if outcome.error is not None:
-            failures.append(outcome.error)
-            if not many:
-                raise outcome.error
-            _error(f"{outcome.source}: {outcome.error}")
-        elif outcome.article is not None:
-            articles.append(outcome.article)
+    loading = _loading(sources, _options(rules, allow_private, encoding), on_error, Policy.PARTIAL)
+    articles = _articles(loading)
     if not articles:
-        raise typer.Exit(failures[0].exit_code if failures else ExitStatus.INPUT)
+        _finish(loading)
     results = publish_site(
         articles,
         site,
@@ -492,16 +488,15 @@ def publish(
         if as_json:
             print(json.dumps(result.to_dict(), ensure_ascii=False))
         else:
-            seconds = result.duration_ms // 1000
             print(
-                f"{result.status}: episodes/{result.slug}/ ({seconds // 60}:{seconds % 60:02d}, "
+                f"{result.status}: episodes/{result.slug}/ "
+                f"({clock(result.duration_ms, 'player')}, "
                 f"{result.engine_calls} sentences synthesised, {result.cache_hits} from the cache)",
                 file=sys.stderr,
             )
     if not as_json:
         print(f"feed: {site / 'feed.xml'}", file=sys.stderr)
-    if failures:
-        raise typer.Exit(ExitStatus.PARTIAL)
+    _finish(loading)
 
 
 @app.command()
@@ -545,7 +540,7 @@ def batch(
         ),
     ] = False,
     readalong: Annotated[
-        bool, typer.Option("--readalong", help="With --site: read-along EPUBs too.")
+        bool, typer.Option("--readalong", help="Read-along EPUBs too (with --site or --out).")
     ] = False,
     scheduler: Annotated[
         str | None,
@@ -566,7 +561,7 @@ def batch(
     """Many articles through extract, EPUB and narration (and publish), resumable, in
     parallel or on a Dask cluster; one bad article does not stop the others."""
     from .batch import BatchOptions, ItemResult, exit_status, run_batch
-    from .synth import default_jobs
+    from .narration.synth import default_jobs
 
     _check_jobs(jobs)
     if encoding is not None:
@@ -770,7 +765,7 @@ def feed_serve(
     try:
         server = make_server(site, bind, port)
     except OSError as exc:
-        raise ConfigError(f"cannot listen on {bind}:{port}: {exc.strerror or exc}") from exc
+        raise ConfigError(f"cannot listen on {bind}:{port}: {reason(exc)}") from exc
     host = f"[{bind}]" if ":" in bind else bind
     print(f"serving {site} at http://{host}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
     with server:
@@ -802,7 +797,7 @@ def voices(
     as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
 ) -> None:
     """List the voice presets and whether each can speak on this machine (and why not)."""
-    from .presets import preset_names, usability
+    from .narration.presets import preset_names, usability
 
     rows = [usability(name) for name in preset_names()]
     if as_json:
@@ -837,10 +832,18 @@ def _error(message: str) -> None:
     print(f"error: {message}", file=sys.stderr)
 
 
+@dataclass(slots=True)
+class _Run:
+    """What the global options say about this run, for main() (passed as the click obj)."""
+
+    debug: bool = False
+
+
 def main() -> None:
     """Console entry point: run the app and turn every failure into one line and a code."""
+    run = _Run(debug=os.environ.get("NEWSVOICE_DEBUG", "") not in ("", "0"))
     try:
-        result = app(standalone_mode=False)
+        result = app(standalone_mode=False, obj=run)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except TyperException as exc:  # usage errors: unknown option, missing argument, ...
@@ -851,7 +854,7 @@ def main() -> None:
             _error(message.splitlines()[0] + hint)
         sys.exit(exc.exit_code)
     except NewsvoiceError as exc:
-        if _debug:
+        if run.debug:
             raise
         _error(str(exc))
         sys.exit(exc.exit_code)
@@ -864,8 +867,8 @@ def main() -> None:
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(ExitStatus.OK)
     except Exception as exc:
-        if _debug or os.environ.get("PYTEST_CURRENT_TEST"):
+        if run.debug or os.environ.get("PYTEST_CURRENT_TEST"):
             raise
-        _error(f"internal error: {type(exc).__name__}: {exc}; rerun with --debug and report it")
+        _error(f"internal error: {one_line(exc)}; rerun with --debug and report it")
         sys.exit(ExitStatus.INTERNAL)
     sys.exit(result if isinstance(result, int) else ExitStatus.OK)

@@ -20,7 +20,7 @@ class ExitStatus(IntEnum):
     FETCH = 4  # fetch failed: DNS, connect, timeout, HTTP status, redirects, blocked address
     ENGINE = 5  # TTS engine unavailable or failed
     RENDER = 6  # an output failed its self-check or a validator
-    PARTIAL = 7  # a batch finished with some items failed
+    PARTIAL = 7  # several sources or a batch: some failed, the others were done
     SITE = 8  # the published site is damaged (feed.xml does not parse) or failed its check
     INTERRUPTED = 130  # Ctrl-C; partial outputs removed
 
@@ -114,10 +114,6 @@ class RenderError(NewsvoiceError):
     exit_code = ExitStatus.RENDER
 
 
-class PartialFailure(NewsvoiceError):
-    exit_code = ExitStatus.PARTIAL
-
-
 class SiteError(NewsvoiceError):
     """A published site that newsvoice must not touch, or that failed ``feed check``."""
 
@@ -126,3 +122,15 @@ class SiteError(NewsvoiceError):
 
 class FeedCorrupt(SiteError):
     """An existing feed.xml does not parse; it is never overwritten."""
+
+
+def reason(exc: OSError) -> str:
+    """What an operating-system error says, without its errno prefix: "No space left on
+    device" rather than "[Errno 28] No space left on device: 'x'"."""
+    return exc.strerror or str(exc)
+
+
+def one_line(exc: BaseException) -> str:
+    """A third-party exception as one line: its type and the first line of its message."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__

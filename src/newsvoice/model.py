@@ -223,6 +223,12 @@ class Article:
     def word_count(self) -> int:
         return word_count(self.text)
 
+    @property
+    def speech_language(self) -> str:
+        """The language to read the article in: its own, or English when it is unknown
+        ("und"), the language of the default voice."""
+        return self.language if self.language != "und" else "en"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema": SCHEMA_VERSION,

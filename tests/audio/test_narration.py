@@ -68,9 +68,9 @@ def _expected_speech(narration: Narration) -> str:
     """What a listener should hear: the script's spoken text, normalised for speech but
     without the lexicon's respellings ("Wahng Yee" tells the voice how to say Wang Yi; the
     listener hears, and Whisper writes, "Wang Yi")."""
-    from newsvoice.presets import load_preset
-    from newsvoice.speech.lexicon import Lexicon
-    from newsvoice.speech.script import build_script
+    from newsvoice.narration.presets import load_preset
+    from newsvoice.narration.lexicon import Lexicon
+    from newsvoice.narration.script import build_script
 
     preset = load_preset("heart")
     plain = Lexicon((), "en")

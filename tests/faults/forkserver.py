@@ -66,7 +66,7 @@ import newsvoice.engines.hibari
 import newsvoice.podcast.publish
 import newsvoice.render.audio
 import newsvoice.render.epub
-import newsvoice.render.readalong
+import newsvoice.render.bundle
 
 # and what a run imports lazily (typer's option parsing, Pillow's plugins, ...); the default
 # engine's library is imported, its model is loaded only by a child that speaks with it

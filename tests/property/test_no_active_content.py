@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from newsvoice import extract_article
 from newsvoice.errors import NewsvoiceError
-from newsvoice.formats import as_plain, json_line
-from newsvoice.markdown import article_md
+from newsvoice.render.formats import as_plain, json_line
+from newsvoice.render.markdown import article_md
 from newsvoice.model import Article, Link
 
 MARK = "pwn3d"  # appears only inside active content; must never come out

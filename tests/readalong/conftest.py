@@ -12,7 +12,7 @@ import pytest
 from newsvoice import load
 from newsvoice.render.audio import AudioOptions
 from newsvoice.render.epub import EpubOptions
-from newsvoice.render.readalong import ReadalongResult, render_readalong
+from newsvoice.render.bundle import ReadalongResult, render_readalong
 
 if TYPE_CHECKING:
     from newsvoice.model import Article

@@ -17,13 +17,13 @@ import jiwer
 import pytest
 from lxml import etree
 
-from newsvoice.cache import SegmentCache
-from newsvoice.presets import preset_lexicon
-from newsvoice.render.audio import AudioOptions, plan_voices
+from newsvoice.narration.cache import SegmentCache
+from newsvoice.narration.presets import preset_lexicon
+from newsvoice.narration.narrate import NarrationOptions, plan_voices
 from newsvoice.render.overlay import lint, seconds
-from newsvoice.speech.normalize import normalize
-from newsvoice.speech.script import build_script
-from newsvoice.synth import Job, synthesize
+from newsvoice.narration.normalize import normalize
+from newsvoice.narration.script import build_script
+from newsvoice.narration.synth import Job, synthesize
 from tests.audio.tools import transcribe, words
 from tests.epub.books import run
 
@@ -140,7 +140,7 @@ def test_every_body_sentence_is_a_clip_in_reading_order(readalong: Readalong) ->
     targets = [target for target, _, _ in clip_list]
     text = spans(readalong)
     # one par per spoken sentence: headline, standfirst (2), byline, every body sentence
-    audio = AudioOptions()
+    audio = NarrationOptions()
     (preset,) = plan_voices([readalong.article], audio)
     lexicon = preset_lexicon(preset)
     segments = build_script([readalong.article], [lexicon], preset.pauses).segments
@@ -165,7 +165,7 @@ def test_every_body_sentence_is_a_clip_in_reading_order(readalong: Readalong) ->
 
 def test_each_clip_lasts_as_long_as_its_synthesised_sentence(readalong: Readalong) -> None:
     """The synthesised sentences, fetched again from the cache, against the SMIL clips."""
-    audio = AudioOptions()
+    audio = NarrationOptions()
     (preset,) = plan_voices([readalong.article], audio)
     lexicon = preset_lexicon(preset)
     script = build_script([readalong.article], [lexicon], preset.pauses)

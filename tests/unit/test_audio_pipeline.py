@@ -1,4 +1,4 @@
-"""render/audio.py: layout onto the track on disk and timing from sample counts, true peak,
+"""narration/narrate.py and render/audio.py: layout onto the track on disk and timing from sample counts, true peak,
 loudness, and the whole narration rendered with the fake engine (and the real ffmpeg)."""
 
 from __future__ import annotations
@@ -17,22 +17,19 @@ import pyloudnorm
 import pytest
 from scipy.signal import butter, resample_poly, sosfilt
 
-from newsvoice import synth
+from newsvoice.narration import synth
 from newsvoice.engines import AudioChunk
 from newsvoice.engines.fake import SAMPLE_RATE, tone
 from newsvoice.errors import ConfigError, ExitStatus, RenderError, SegmentFailed
 from newsvoice.model import Article, Heading, Paragraph, Text
-from newsvoice.render import audio
-from newsvoice.render.audio import AudioOptions, lay_out, master_track, render_audio
-from newsvoice.render.timing import TimingTable, chapters_json, webvtt
-from newsvoice.render.track import Track
-from newsvoice.speech.script import ChapterMark, Script, Segment
+from newsvoice.narration import narrate
+from newsvoice.narration.narrate import lay_out, master_track
+from newsvoice.render.audio import AudioOptions, render_audio
+from newsvoice.narration.timing import TimingTable, chapters_json, webvtt
+from newsvoice.narration.track import Track
+from newsvoice.narration.script import ChapterMark, Script, Segment
 
-# true_peak_db lived in render/audio.py and moved to newsvoice/loudness.py: take it from either
-true_peak_db = (
-    getattr(audio, "true_peak_db", None)
-    or importlib.import_module("newsvoice.loudness").true_peak_db
-)
+true_peak_db = importlib.import_module("newsvoice.narration.loudness").true_peak_db
 FAKE_PRESET = 'engine = "fake"\nvoice = "tone"\nlanguage = "auto"\n'
 
 
@@ -287,7 +284,7 @@ def test_master_track_reaches_minus_16_lufs_under_the_ceiling(
     assert out.shape == signal.shape
     assert measured_lufs(out) == pytest.approx(-16.0, abs=0.5), name
     assert np.isfinite(loudness)
-    assert loudness == pytest.approx(measured_lufs(out) - audio.ENCODER_LOSS_LU, abs=0.01)
+    assert loudness == pytest.approx(measured_lufs(out) - narrate.ENCODER_LOSS_LU, abs=0.01)
     assert full_true_peak_db(out) <= -1.5 + 0.01, name
     # two different 4x interpolators (ours, scipy's) agree to a few hundredths of a dB
     assert peak == pytest.approx(full_true_peak_db(out), abs=0.05)

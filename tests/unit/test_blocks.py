@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from newsvoice.errors import ConfigError
-from newsvoice.extract import extract_article
+from newsvoice.extract.article import extract_article
 from newsvoice.model import (
     Article,
     Block,
@@ -29,7 +29,7 @@ from newsvoice.model import (
     block_text,
     inline_text,
 )
-from newsvoice.rules import load_rules
+from newsvoice.extract.rules import load_rules
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from newsvoice.cache import SegmentCache, default_cache_dir, segment_key
+from newsvoice.narration.cache import SegmentCache, default_cache_dir, segment_key
 from newsvoice.engines import AudioChunk, VoiceSpec
 from newsvoice.engines.fake import tone
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from newsvoice.dates import parse_date
+from newsvoice.extract.dates import parse_date
 
 
 def _tz(hours: int, minutes: int = 0) -> timezone:

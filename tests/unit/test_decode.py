@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 
-from newsvoice.decode import (
+from newsvoice.extract.decode import (
     CappedInflater,
     Decoded,
     binary_kind,

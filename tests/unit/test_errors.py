@@ -22,7 +22,6 @@ from newsvoice.errors import (
     NewsvoiceError,
     NoContentFound,
     NotHTML,
-    PartialFailure,
     RenderError,
     SiteError,
     TooComplex,
@@ -99,7 +98,6 @@ def test_no_undocumented_exit_status() -> None:
         (HTTPStatusError, 4),
         (EngineError, 5),
         (RenderError, 6),
-        (PartialFailure, 7),
     ],
 )
 def test_error_class_maps_to_exit_code(cls: type[NewsvoiceError], code: int) -> None:

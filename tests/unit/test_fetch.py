@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from newsvoice import fetch as fetch_module
+from newsvoice.extract import fetch as fetch_module
 from newsvoice.errors import (
     BlockedAddress,
     ExitStatus,
@@ -26,7 +26,7 @@ from newsvoice.errors import (
     TooManyRedirects,
     UnsafeURL,
 )
-from newsvoice.fetch import check_address, check_url, fetch
+from newsvoice.extract.fetch import check_address, check_url, fetch
 from newsvoice.limits import Limits
 
 if TYPE_CHECKING:

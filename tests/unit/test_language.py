@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsvoice.language import guess_language
-from newsvoice.metadata import normalise_language
+from newsvoice.extract.language import guess_language
+from newsvoice.extract.metadata import normalise_language
 
 SAMPLES = {
     "en": (

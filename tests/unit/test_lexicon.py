@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsvoice.errors import ConfigError, ExitStatus
-from newsvoice.speech.lexicon import MAX_LEXICON_BYTES, Lexicon, load_lexicon, merge
+from newsvoice.narration.lexicon import MAX_LEXICON_BYTES, Lexicon, load_lexicon, merge
 
 SHIPPED = Path(__file__).resolve().parents[2] / "voices" / "lexicons" / "en.pls"
 PLS_HEAD = (

@@ -1,4 +1,4 @@
-"""newsvoice.loudness: the BS.1770 meter against pyloudnorm, the meter of a track that arrives
+"""newsvoice.narration.loudness: the BS.1770 meter against pyloudnorm, the meter of a track that arrives
 in pieces against the whole track's, and the limiter's promises (nothing over the ceiling,
 only peaks touched, gain that moves smoothly)."""
 
@@ -14,8 +14,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from newsvoice import loudness
-from newsvoice.loudness import (
+from newsvoice.narration import loudness
+from newsvoice.narration.loudness import (
     GatedMeter,
     KWeighting,
     integrated_loudness,

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import pytest
 from markdown_it import MarkdownIt
 
-from newsvoice.formats import as_json, json_line
-from newsvoice.markdown import article_md, block_md, escape, inlines_md
+from newsvoice.render.formats import as_json, json_line
+from newsvoice.render.markdown import article_md, block_md, escape, inlines_md
 from newsvoice.model import (
     Article,
     Block,

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsvoice.speech.normalize import ENGLISH, NEUTRAL, normalize, rules_for
-from newsvoice.speech.sentences import split_sentences
+from newsvoice.narration.normalize import ENGLISH, NEUTRAL, normalize, rules_for
+from newsvoice.narration.sentences import split_sentences
 
 SEED = Path(__file__).resolve().parents[2] / "samples" / "seed-kerry-china.txt"
 

@@ -8,7 +8,7 @@ import pytest
 
 from newsvoice.errors import ExitStatus, NoContentFound
 from newsvoice.model import Block, Figure, Heading, Paragraph, Text, article_id, block_text
-from newsvoice.plaintext import extract_text
+from newsvoice.extract.plaintext import extract_text
 
 if TYPE_CHECKING:
     from pathlib import Path

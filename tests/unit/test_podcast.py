@@ -10,7 +10,8 @@ from lxml import etree, html
 
 from newsvoice.errors import ConfigError, FeedCorrupt
 from newsvoice.podcast.config import PodcastConfig, load_config, write_config
-from newsvoice.podcast.episode import Chapter, Episode, Line, slugify
+from newsvoice.io import slugify
+from newsvoice.podcast.episode import Chapter, Episode, Line
 from newsvoice.podcast.feed import build_feed, feed_guid, read_feed
 from newsvoice.podcast.site import episode_page, index_page
 

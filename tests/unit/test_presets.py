@@ -11,7 +11,7 @@ import pytest
 from newsvoice.engines import engine_names
 from newsvoice.engines import gtts as gtts_module
 from newsvoice.errors import ConfigError, ExitStatus
-from newsvoice.presets import (
+from newsvoice.narration.presets import (
     PAUSE_NAMES,
     Pauses,
     Preset,

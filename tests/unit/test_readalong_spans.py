@@ -9,7 +9,7 @@ from lxml import etree
 
 from newsvoice.model import Emphasis, Inline, LineBreak, Link, Strong, Text, inline_text
 from newsvoice.render.xhtml import XHTML, Cue, element, slice_inlines, spoken_inlines
-from newsvoice.speech.sentences import split_sentences
+from newsvoice.narration.sentences import split_sentences
 from newsvoice.text import squash
 
 WORDS = st.sampled_from(["Kerry", "said", "N. Korea", "the UN.", "Wang Yi", "far!", "  ", "\n"])

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from newsvoice.errors import ConfigError, ExitStatus
-from newsvoice.rules import class_tokens, default_rules, load_rules
+from newsvoice.extract.rules import class_tokens, default_rules, load_rules
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -11,9 +11,9 @@ import pytest
 
 import newsvoice
 from newsvoice.model import Article, Heading, Paragraph, Preformatted, Text, inline_text
-from newsvoice.presets import Pauses, load_preset
-from newsvoice.speech.lexicon import Lexicon
-from newsvoice.speech.script import Script, Segment, build_script
+from newsvoice.narration.presets import Pauses, load_preset
+from newsvoice.narration.lexicon import Lexicon
+from newsvoice.narration.script import Script, Segment, build_script
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 SEED_HTML = SAMPLES / "csmonitor-kerry-china.html"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsvoice.speech.normalize import normalize
-from newsvoice.speech.sentences import opens_sentence, split_sentences
+from newsvoice.narration.normalize import normalize
+from newsvoice.narration.sentences import opens_sentence, split_sentences
 
 SEED = Path(__file__).resolve().parents[2] / "samples" / "seed-kerry-china.txt"
 

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from newsvoice import synth
-from newsvoice.cache import SegmentCache
+from newsvoice.narration import synth
+from newsvoice.narration.cache import SegmentCache
 from newsvoice.engines import VoiceSpec
 from newsvoice.engines.fake import MS_PER_CHAR, SAMPLE_RATE, FakeEngine
 from newsvoice.errors import EngineError, ExitStatus, SegmentFailed
-from newsvoice.synth import Job, SynthStats, synthesize
+from newsvoice.narration.synth import Job, SynthStats, synthesize
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from newsvoice.render.timing import (
+from newsvoice.narration.timing import (
     TimedChapter,
     TimedSegment,
     TimingTable,

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from newsvoice import loudness
-from newsvoice.render import track as track_module
-from newsvoice.render.track import Mastering, Track, master, master_pass
+from newsvoice.narration import loudness
+from newsvoice.narration import track as track_module
+from newsvoice.narration.track import Mastering, Track, master, master_pass
 
 if TYPE_CHECKING:
     from pathlib import Path

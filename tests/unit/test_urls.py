@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsvoice.urls import MAX_URL, clean_url, safe_href
+from newsvoice.extract.urls import MAX_URL, clean_url, safe_href
 
 BASE = "https://news.example.com/world/2024/story.html"
 

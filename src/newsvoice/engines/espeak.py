@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from ..errors import EngineUnavailable, SegmentFailed
+from ..errors import EngineUnavailable, SegmentFailed, reason
 from .base import AudioChunk, EngineCaps, VoiceInfo, VoiceSpec
 
 SAMPLE_RATE = 22_050  # what espeak-ng writes; synthesize() reports the file's own rate
@@ -245,7 +245,7 @@ class EspeakEngine:
                 ) from exc
             except OSError as exc:
                 raise EngineUnavailable(
-                    f"cannot run espeak-ng ({exc.strerror or exc})", hint=_INSTALL_HINT
+                    f"cannot run espeak-ng ({reason(exc)})", hint=_INSTALL_HINT
                 ) from exc
             if result.returncode != 0:
                 raise SegmentFailed(

@@ -8,7 +8,6 @@ reproducible and the cache key only says which gTTS client made it.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import threading
@@ -18,6 +17,7 @@ from importlib.metadata import version as _dist_version
 from typing import Any, ClassVar
 
 from ..errors import EngineUnavailable, SegmentFailed
+from ..io import ffmpeg_path
 from .base import AudioChunk, EngineCaps, VoiceInfo, VoiceSpec, one_line
 
 SAMPLE_RATE = 24_000
@@ -95,19 +95,13 @@ def _resolves(host: str, timeout: float) -> bool:
 
 
 def _ffmpeg() -> str:
-    found = shutil.which("ffmpeg")
-    if found:
-        return found
-    try:
-        import imageio_ffmpeg
-
-        exe: str = imageio_ffmpeg.get_ffmpeg_exe()
-    except Exception as exc:
+    found = ffmpeg_path()
+    if found is None:
         raise EngineUnavailable(
             "gTTS needs ffmpeg to decode its MP3 and none was found",
             hint="apt-get install ffmpeg, or pip install imageio-ffmpeg",
-        ) from exc
-    return exe
+        )
+    return found
 
 
 def _is_connection_problem(exc: BaseException) -> bool:

@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, reason
 from ..io import write_atomic
 from ..text import squash
 
@@ -125,7 +125,7 @@ def load_config(site: Path) -> PodcastConfig | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise ConfigError(f"cannot read {path}: {reason(exc)}") from exc
     try:
         data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -199,6 +199,6 @@ def write_config(site: Path, config: PodcastConfig, *, force: bool = False) -> P
     try:
         site.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError(f"cannot create {site}: {exc.strerror or exc}") from exc
+        raise ConfigError(f"cannot create {site}: {reason(exc)}") from exc
     write_atomic(path, config_text(config).encode("utf-8"))
     return path

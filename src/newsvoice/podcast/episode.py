@@ -8,8 +8,6 @@ in place, so a crash at any moment leaves either the old record or the new compl
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -23,13 +21,11 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ..model import Article
-    from ..render.timing import TimingTable
+    from ..narration.timing import TimingTable
 
 RECORD_NAME = "episode.json"
 RECORD_VERSION = 1
-MAX_SLUG = 60
 # Names Windows refuses, whatever the extension; a slug is never one of them.
-_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +134,7 @@ class Episode:
             byline=article.byline,
             site_name=article.site_name,
             url=article.url,
-            language=article.language if article.language != "und" else "en",
+            language=article.speech_language,
             published=published,
             updated=updated,
             duration_ms=timing.duration_ms,
@@ -159,24 +155,6 @@ class Episode:
             readalong_bytes=sizes.get("readalong", 0),
             inputs=inputs,
         )
-
-
-def slugify(text: str, fallback: str) -> str:
-    """A short, safe folder name: ASCII letters, digits and hyphens, at most 60 characters,
-    never empty, never ``..`` or a reserved device name."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > MAX_SLUG:
-            break
-        slug = candidate
-    if not slug and words:
-        slug = words[0][:MAX_SLUG]
-    if not slug or slug in _RESERVED:
-        slug = f"episode-{fallback[:8]}"
-    return slug
 
 
 def episodes_dir(site: Path) -> Path:

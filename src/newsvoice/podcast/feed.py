@@ -19,8 +19,8 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from ..errors import FeedCorrupt, SiteError
-from ..render.timing import clock
+from ..errors import FeedCorrupt, SiteError, reason
+from ..narration.timing import clock
 from ..text import squash
 from ..version import __version__
 
@@ -85,7 +85,7 @@ def read_feed(path: Path) -> ExistingFeed | None:
         data = path.read_bytes()
         root = etree.fromstring(data, _parser())
     except OSError as exc:
-        raise SiteError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise SiteError(f"cannot read {path}: {reason(exc)}") from exc
     except etree.XMLSyntaxError as exc:
         raise FeedCorrupt(
             f"{path} does not parse ({exc.msg}); not overwriting it",

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -24,11 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import ConfigError, SiteError
-from ..io import write_atomic
-from ..presets import preset_lexicon
+from ..errors import ConfigError, SiteError, reason
+from ..io import STATE_DIR, folder_lock, slugify, source_date, write_atomic
+from ..narration.presets import preset_lexicon
+from ..narration.timing import chapters_json, webvtt
 from ..render.cover import CoverText, cover_png, cover_text
-from ..render.timing import chapters_json, webvtt
 from ..version import __version__
 from .config import PodcastConfig, load_config, normalise_base_url, write_config
 from .episode import (
@@ -36,11 +35,9 @@ from .episode import (
     Episode,
     episodes_dir,
     read_records,
-    slugify,
     write_record,
 )
 from .feed import FEED_NAME, build_feed, read_feed, same_items
-from .lock import STATE_DIR, site_lock
 from .site import ASSETS, asset, episode_page, index_page
 
 if TYPE_CHECKING:
@@ -108,22 +105,19 @@ class _Built:
 
 
 def _now() -> datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC).replace(microsecond=0)
+    return source_date() or datetime.now(UTC).replace(microsecond=0)
 
 
 def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:10]
+    return hashlib.sha256(data).hexdigest()[:10]  # short: it names files
 
 
 def fingerprint(article: Article, voice: str, readalong: bool = False) -> str:
     """What an episode's files depend on: the article, the voice preset and its lexicon, and
     the newsvoice version. An unchanged fingerprint means there is nothing to rebuild."""
-    from ..render.audio import AudioOptions, plan_voices
+    from ..narration.narrate import NarrationOptions, plan_voices
 
-    (preset,) = plan_voices([article], AudioOptions(voice=voice))
+    (preset,) = plan_voices([article], NarrationOptions(voice=voice))
     lexicon = preset_lexicon(preset).digest
     data = json.dumps(
         [article.to_dict(), repr(preset), lexicon, __version__, readalong],
@@ -179,35 +173,38 @@ def _stage(site: Path) -> Path:
                 shutil.rmtree(old, ignore_errors=True)
         return Path(tempfile.mkdtemp(prefix="run-", dir=staging))
     except OSError as exc:
-        raise SiteError(f"cannot write in {site}: {exc.strerror or exc}") from exc
+        raise SiteError(f"cannot write in {site}: {reason(exc)}") from exc
 
 
 def _build(
     article: Article, number: int, staging: Path, voice: str, inputs: str, options: PublishOptions
 ) -> _Built:
-    from ..render.audio import AudioOptions, render_audio
-    from ..render.epub import EpubOptions, render_epub
-    from ..render.overlay import Narration
+    from ..render.audio import AudioOptions
+    from ..render.bundle import BundleOptions, render_bundle
 
     folder = staging / f"{number:04d}"
     folder.mkdir()
     base = slugify(article.headline, article.id)
-    audio = render_audio(
-        [article],
-        folder / "audio.mp3",
-        AudioOptions(
-            voice=voice,
-            jobs=options.jobs,
-            cache_dir=options.cache_dir,
-            use_cache=options.use_cache,
+    bundle = render_bundle(
+        article,
+        folder,
+        "staged",
+        BundleOptions(
+            audio=AudioOptions(
+                voice=voice,
+                jobs=options.jobs,
+                cache_dir=options.cache_dir,
+                use_cache=options.use_cache,
+            ),
+            readalong=options.readalong,
         ),
     )
-    epub = render_epub([article], folder / "book.epub", EpubOptions())
+    audio = bundle.audio
     files: dict[str, str] = {}
     sizes: dict[str, int] = {}
 
-    def keep(role: str, temp: Path, name: str, size: int) -> None:
-        temp.replace(folder / name)
+    def keep(role: str, temp: str, name: str, size: int) -> None:
+        Path(temp).replace(folder / name)
         files[role], sizes[role] = name, size
 
     def write(role: str, suffix: str, data: bytes) -> None:
@@ -215,25 +212,17 @@ def _build(
         write_atomic(folder / name, data, durable=False)
         files[role], sizes[role] = name, len(data)
 
-    keep("audio", folder / "audio.mp3", f"{base}-{audio.sha256[:10]}.mp3", audio.size)
-    keep("epub", folder / "book.epub", f"{base}-{epub.sha256[:10]}.epub", epub.size)
+    keep("audio", audio.path, f"{base}-{audio.sha256[:10]}.mp3", audio.size)
+    if bundle.book is not None:
+        book = bundle.book
+        keep("epub", book.path, f"{base}-{book.sha256[:10]}.epub", book.size)
     write("transcript", ".vtt", webvtt(audio.timing).encode("utf-8"))
     chapters = chapters_json(audio.timing, article.headline, files["audio"])
     write("chapters", ".chapters.json", chapters.encode("utf-8"))
     write("image", ".png", cover_png(cover_text([article], article.headline), ART_SIZE))
-    if options.readalong:
-        assert audio.script is not None  # noqa: S101 - render_audio always sets it
-        mp3 = (folder / files["audio"]).read_bytes()
-        narration = Narration(mp3, audio.script, audio.timing, ", ".join(audio.voices))
-        book = render_epub(
-            [article], folder / "readalong.epub", EpubOptions(narration=(narration,))
-        )
-        keep(
-            "readalong",
-            folder / "readalong.epub",
-            f"{base}-{book.sha256[:10]}.readalong.epub",
-            book.size,
-        )
+    if bundle.readalong is not None:
+        book = bundle.readalong
+        keep("readalong", book.path, f"{base}-{book.sha256[:10]}.readalong.epub", book.size)
     return _Built(article, folder, files, sizes, audio, inputs)
 
 
@@ -321,7 +310,7 @@ def _install(built: _Built, target: Path) -> None:
         for name in built.files.values():
             (built.folder / name).replace(target / name)
     except OSError as exc:
-        raise SiteError(f"cannot write in {target}: {exc.strerror or exc}") from exc
+        raise SiteError(f"cannot write in {target}: {reason(exc)}") from exc
 
 
 def _tidy(folder: Path, episode: Episode) -> None:
@@ -382,7 +371,7 @@ def publish(
             if options.progress:
                 options.progress(article.headline)
             built.append(_build(article, number, staging, voice, inputs, options))
-        with site_lock(site):
+        with folder_lock(site):
             return _publish_locked(site, config, built)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -439,7 +428,7 @@ def _publish_locked(site: Path, config: PodcastConfig, built: Sequence[_Built]) 
 def remove(site: Path, key: str) -> Episode:
     """Take one episode out (by article id, guid or slug): record, item, then files."""
     config = site_config(site, None)
-    with site_lock(site):
+    with folder_lock(site):
         read_feed(site / FEED_NAME)
         records = read_records(site)
         matches = [r for r in records if key in (r.id, r.guid, r.slug)]
@@ -453,7 +442,7 @@ def remove(site: Path, key: str) -> Episode:
         try:
             (folder / RECORD_NAME).unlink()
         except OSError as exc:
-            raise SiteError(f"cannot remove {folder}: {exc.strerror or exc}") from exc
+            raise SiteError(f"cannot remove {folder}: {reason(exc)}") from exc
         render_site(site, config, [r for r in records if r is not episode])
         shutil.rmtree(folder, ignore_errors=True)
     return episode

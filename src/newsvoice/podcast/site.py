@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree, html
 
+from ..narration.timing import clock
 from ..text import squash
 from ..version import __version__
 from .feed import FEED_NAME, web_url
@@ -51,14 +52,6 @@ def _el(
 
 def _tail(element: etree._Element, text: str) -> None:
     element.tail = (element.tail or "") + text
-
-
-def clock(ms: int) -> str:
-    """``4:21`` or ``1:02:03``: the time as players show it."""
-    seconds = ms // 1000
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def spoken_duration(ms: int) -> str:
@@ -224,7 +217,7 @@ def episode_page(config: PodcastConfig, episode: Episode) -> bytes:
         )
         _el(link, "span", chapter.title, class_="chapter-title")
         _tail(link[-1], " ")
-        _el(link, "span", clock(chapter.start_ms), class_="time")
+        _el(link, "span", clock(chapter.start_ms, "player"), class_="time")
 
     downloads = _el(article, "section", aria_labelledby="downloads")
     _el(downloads, "h2", "Downloads", id="downloads")

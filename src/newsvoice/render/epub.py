@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import uuid
 import zipfile
 from collections import Counter
@@ -21,15 +20,17 @@ from typing import TYPE_CHECKING, Any
 
 from ebooklib import epub
 
-from ..errors import ConfigError, NoContentFound, RenderError
-from ..io import write_atomic
+from ..errors import ConfigError, NoContentFound, RenderError, reason
+from ..io import source_date, write_atomic
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Article, Block, Figure, ListBlock, Paragraph, Quote, Table
+from ..narration.timing import clock
 from ..version import __version__
 from . import overlay, xhtml
 from .check import check_epub
 from .cover import cover_png, cover_text
 from .images import EXTENSIONS, Loaded, check_image, load_image
+from .kinds import Cover
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -73,11 +74,11 @@ nav ol { list-style: none; padding-left: 1em; }
 @dataclass(frozen=True, slots=True)
 class EpubOptions:
     title: str | None = None  # the edition title (several articles)
-    cover: str | Path = "auto"  # "auto", "none", or an image file
+    cover: Cover | Path | str = Cover.AUTO  # drawn, none, or an image file
     fetch_images: bool = False
     allow_private: bool = False
     limits: Limits = DEFAULT_LIMITS
-    narration: tuple[overlay.Narration, ...] = ()  # one per article: a read-along book
+    narration: tuple[overlay.Recording, ...] = ()  # one per article: a read-along book
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,16 +232,16 @@ def _place_pictures(book: _Book, article: Article, number: int) -> dict[int, xht
 def _cover(book: _Book) -> tuple[Loaded, str] | None:
     """The cover picture and its text alternative, or None."""
     choice = book.options.cover
-    if choice == "none":
+    if choice == Cover.NONE:
         return None
     text = cover_text(book.articles, _title(book))
-    if choice == "auto":
+    if choice == Cover.AUTO:
         return check_image(cover_png(text), book.options.limits), text.alt
     try:
         data = Path(choice).read_bytes()
     except OSError as exc:
         raise ConfigError(
-            f"cannot read cover {choice}: {exc.strerror or exc}", hint="use auto, none or FILE"
+            f"cannot read cover {choice}: {reason(exc)}", hint="use auto, none or FILE"
         ) from exc
     try:
         return check_image(data, book.options.limits), text.alt
@@ -295,9 +296,9 @@ def _identifier(book: _Book) -> str:
 def _modified(book: _Book) -> datetime:
     """dcterms:modified: SOURCE_DATE_EPOCH if set, else the newest article date, so that
     the same articles always give the same book."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    epoch = source_date()
+    if epoch is not None:
+        return epoch
     latest = _latest(a.modified or a.published for a in book.articles)
     return latest.astimezone(UTC) if latest else UNKNOWN_DATE
 
@@ -430,8 +431,8 @@ def _assemble(book: _Book, cover: tuple[Loaded, str] | None) -> tuple[bytes, dic
             _meta(ebook, prop, value)
     if narrated:
         for smil_id, ms in durations:
-            _meta(ebook, "media:duration", overlay.clock(ms), refines=f"#{smil_id}")
-        _meta(ebook, "media:duration", overlay.clock(sum(ms for _, ms in durations)))
+            _meta(ebook, "media:duration", clock(ms, "smil"), refines=f"#{smil_id}")
+        _meta(ebook, "media:duration", clock(sum(ms for _, ms in durations), "smil"))
         voices = ", ".join(dict.fromkeys(n.voice for n in narrated))
         _meta(ebook, "media:narrator", f"{voices} (synthetic voice)")
         _meta(ebook, "media:active-class", overlay.ACTIVE_CLASS)

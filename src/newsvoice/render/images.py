@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from PIL import Image as PILImage
 
-from ..errors import NewsvoiceError
+from ..errors import NewsvoiceError, reason
 from ..limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def load_image(
         if not fetch_remote:
             raise ValueError("remote image not fetched (use --fetch-images)")
         try:
-            from ..fetch import fetch  # httpx only when an image is fetched
+            from ..extract.fetch import fetch  # httpx only when an image is fetched
 
             got = fetch(url, allow_private=allow_private, limits=limits, accept=IMAGE_TYPES)
         except NewsvoiceError as exc:
@@ -90,4 +90,4 @@ def _read_local(url: str, limits: Limits) -> bytes:
             raise ValueError(f"larger than {limits.max_image_bytes:,} bytes")
         return path.read_bytes()
     except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise ValueError(f"cannot read {path}: {reason(exc)}") from exc

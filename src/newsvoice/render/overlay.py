@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from ..narration.timing import clock
 from .xhtml import Cue
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from ..speech.script import Script
-    from .timing import TimingTable
+    from ..narration.script import Script
+    from ..narration.timing import TimingTable
     from .xhtml import Cues
 
 SMIL_NS = "http://www.w3.org/ns/SMIL"
@@ -40,8 +41,8 @@ CSS = f"""
 
 
 @dataclass(frozen=True, slots=True)
-class Narration:
-    """One article's narration, as a read-along book needs it."""
+class Recording:
+    """One article's encoded narration, as a read-along book needs it."""
 
     audio: bytes  # the MP3
     script: Script
@@ -61,7 +62,7 @@ def cue_id(prefix: str, index: int) -> str:
     return f"{prefix}-s{index + 1}"
 
 
-def cues(narration: Narration, prefix: str) -> Cues:
+def cues(narration: Recording, prefix: str) -> Cues:
     """Each narrated piece's sentences, keyed as the XHTML writer counts pieces."""
     table: dict[tuple[str, int, int], list[Cue]] = {}
     for segment in narration.script.segments:
@@ -70,7 +71,7 @@ def cues(narration: Narration, prefix: str) -> Cues:
     return table
 
 
-def clips(narration: Narration, prefix: str, placed: Mapping[str, str]) -> list[Clip]:
+def clips(narration: Recording, prefix: str, placed: Mapping[str, str]) -> list[Clip]:
     """The clips in reading order: one per marked element, from its first sentence's start to
     its last sentence's end (one per sentence wherever the sentence has its own span)."""
     out: list[Clip] = []
@@ -83,14 +84,6 @@ def clips(narration: Narration, prefix: str, placed: Mapping[str, str]) -> list[
         else:
             out.append(Clip(target, timed.start_ms, timed.end_ms))
     return out
-
-
-def clock(ms: int) -> str:
-    """A SMIL full clock value from integer milliseconds: 0:04:21.275."""
-    hours, ms = divmod(ms, 3_600_000)
-    minutes, ms = divmod(ms, 60_000)
-    seconds, ms = divmod(ms, 1000)
-    return f"{hours}:{minutes:02d}:{seconds:02d}.{ms:03d}"
 
 
 def smil(document: str, audio: str, clip_list: list[Clip]) -> bytes:
@@ -109,8 +102,8 @@ def smil(document: str, audio: str, clip_list: list[Clip]) -> bytes:
             par,
             f"{{{SMIL_NS}}}audio",
             src=audio,
-            clipBegin=clock(clip.begin_ms),
-            clipEnd=clock(clip.end_ms),
+            clipBegin=clock(clip.begin_ms, "smil"),
+            clipEnd=clock(clip.end_ms, "smil"),
         )
     out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .model import (
+from ..model import (
     Article,
     Block,
     Code,

@@ -19,10 +19,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..engines import AudioChunk, Engine, VoiceSpec, load_engine, new_engine
+from ..engines.base import one_line
+from ..errors import EngineError, SegmentFailed
 from .cache import SegmentCache, segment_key
-from .engines import AudioChunk, Engine, VoiceSpec, load_engine, new_engine
-from .engines.base import one_line
-from .errors import EngineError, SegmentFailed
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Sequence

@@ -16,8 +16,8 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHT
 from bs4.builder._lxml import LXMLTreeBuilder
 from bs4.element import NavigableString
 
-from .errors import NoContentFound, TooComplex
-from .limits import DEFAULT_LIMITS, Limits
+from ..errors import NoContentFound, TooComplex
+from ..limits import DEFAULT_LIMITS, Limits
 
 # Elements that start a new block of text; everything else is inline.
 BLOCK_TAGS = frozenset(

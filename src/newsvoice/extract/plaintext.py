@@ -12,13 +12,13 @@ import hashlib
 import re
 from dataclasses import replace
 
-from .errors import NoContentFound
-from .extract import EXTRACTOR_VERSION
+from ..errors import NoContentFound
+from ..model import Article, Block, Figure, Heading, Paragraph, Provenance, Text, article_id
+from ..text import clean_chars, squash
+from .article import EXTRACTOR_VERSION
 from .language import guess_language
 from .metadata import split_byline
-from .model import Article, Block, Figure, Heading, Paragraph, Provenance, Text, article_id
 from .rules import Rules, default_rules
-from .text import clean_chars, squash
 
 STANDFIRST_MAX = 350
 CREDIT_MAX = 100

@@ -12,9 +12,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import Tag
 
-from .clean import tokens_of
-from .limits import DEFAULT_LIMITS
-from .model import (
+from ..limits import DEFAULT_LIMITS
+from ..model import (
     Block,
     Cell,
     Code,
@@ -35,7 +34,8 @@ from .model import (
     Text,
     inline_text,
 )
-from .text import clean_chars, collapse_spaces, squash, tidy
+from ..text import clean_chars, collapse_spaces, squash, tidy
+from .clean import tokens_of
 from .tree import BLOCK_TAGS, TreeStats, is_text
 from .urls import clean_url, safe_href
 

@@ -18,12 +18,12 @@ import wave
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .engines import AudioChunk
-from .errors import RenderError
-from .io import atomic_writer
+from ..engines import AudioChunk
+from ..errors import RenderError
+from ..io import atomic_writer
 
 if TYPE_CHECKING:
-    from .engines import VoiceSpec
+    from ..engines import VoiceSpec
 
 SCHEMA = 1
 log = logging.getLogger(__name__)

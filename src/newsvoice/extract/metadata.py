@@ -14,10 +14,10 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from ..text import squash, tidy
 from .clean import is_hidden
 from .dates import parse_date
 from .rules import class_tokens
-from .text import squash, tidy
 from .urls import clean_url
 
 if TYPE_CHECKING:

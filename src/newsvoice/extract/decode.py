@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import charset_normalizer
 
-from newsvoice.errors import ConfigError, DecodeError, InputError, InputTooLarge, NotHTML
-from newsvoice.limits import DEFAULT_LIMITS, Limits
+from ..errors import ConfigError, DecodeError, InputError, InputTooLarge, NotHTML
+from ..limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
     "CappedInflater",

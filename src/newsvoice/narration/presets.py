@@ -10,9 +10,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .engines import VoiceSpec, load_engine
-from .errors import ConfigError, EngineUnavailable, NewsvoiceError
-from .speech.lexicon import Lexicon, load_lexicon, merge
+from ..engines import VoiceSpec, load_engine
+from ..errors import ConfigError, EngineUnavailable, NewsvoiceError
+from .lexicon import Lexicon, load_lexicon, merge
 
 DEFAULT_VOICE = "auto"  # heart for English, espeak for other languages
 ENGLISH_VOICE = "heart"

@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import nh3
 
-from .text import clean_chars
+from ..text import clean_chars
 
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|ocid|cmpid|_ga|igshid)$")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import soupsieve
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -126,8 +126,8 @@ def _parse(text: str, origin: str) -> dict[str, dict[str, list[str]]]:
 
 @cache
 def _shipped() -> dict[str, dict[str, list[str]]]:
-    text = resources.files("newsvoice").joinpath("data/rules.toml").read_text("utf-8")
-    return _parse(text, "newsvoice/data/rules.toml")
+    text = resources.files("newsvoice.extract").joinpath("data/rules.toml").read_text("utf-8")
+    return _parse(text, "newsvoice/extract/data/rules.toml")
 
 
 def load_rules(extra: Iterable[Path] = ()) -> Rules:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import textwrap
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -81,12 +81,25 @@ def timing_table(
     return TimingTable(tuple(segments), chapters, duration_ms)
 
 
-def clock(ms: int) -> str:
-    """``HH:MM:SS.mmm``, as WebVTT and Podlove Simple Chapters write times."""
+ClockStyle = Literal["vtt", "smil", "player"]
+
+
+def clock(ms: int, style: ClockStyle = "vtt") -> str:
+    """A time of integer milliseconds as text, in one of three styles:
+
+    - ``vtt``: ``00:04:21.275``, as WebVTT and Podlove Simple Chapters write times;
+    - ``smil``: ``0:04:21.275``, a SMIL full clock value (EPUB Media Overlays);
+    - ``player``: ``4:21`` or ``1:02:03``, whole seconds, as players show a time.
+    """
+    if style == "player":
+        hours, rest = divmod(ms // 1000, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
     hours, ms = divmod(ms, 3_600_000)
     minutes, ms = divmod(ms, 60_000)
     seconds, ms = divmod(ms, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{ms:03d}"
+    hour = f"{hours:02d}" if style == "vtt" else str(hours)
+    return f"{hour}:{minutes:02d}:{seconds:02d}.{ms:03d}"
 
 
 def _vtt_text(text: str) -> str:

@@ -10,7 +10,8 @@ chapter each. Captions are read only when asked ("Photo caption: …"); credits 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from ..model import (
     Article,
@@ -31,10 +32,17 @@ from .sentences import split_sentences
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from ..presets import Pauses
     from .lexicon import Lexicon
+    from .presets import Pauses
 
-CaptionPolicy = Literal["skip", "read"]
+
+class CaptionPolicy(StrEnum):
+    """Whether picture captions are read aloud."""
+
+    SKIP = "skip"
+    READ = "read"
+
+
 MAX_SEGMENT_CHARS = 400
 
 
@@ -198,7 +206,7 @@ def build_script(
     articles: Sequence[Article],
     lexicons: Sequence[Lexicon],
     pauses: Pauses,
-    captions: CaptionPolicy = "skip",
+    captions: CaptionPolicy = CaptionPolicy.SKIP,
 ) -> Script:
     """The narration of one article (three chapters) or an edition (one chapter per
     article); ``lexicons`` gives each article's pronunciation lexicon."""
@@ -206,7 +214,7 @@ def build_script(
     edition = len(articles) > 1
     for number, article in enumerate(articles):
         builder.lexicon = lexicons[number]
-        builder.language = article.language if article.language != "und" else "en"
+        builder.language = article.speech_language
         headline = [_Piece("headline", -1, _ended(article.headline), "chapter")]
         front: list[_Piece] = []
         if article.standfirst:

@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .model import Article
+    from ..model import Article
 
 
 def as_json(article: Article) -> dict[str, Any]:

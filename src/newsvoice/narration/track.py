@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
-from .. import loudness
+from . import loudness
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from ..errors import ConfigError
+from ..errors import ConfigError, reason
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -118,7 +118,7 @@ def _read(path: Path) -> bytes:
             raise ConfigError(f"lexicon {path} is larger than {MAX_LEXICON_BYTES} bytes")
         return path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"cannot read lexicon {path}: {exc.strerror or exc}") from exc
+        raise ConfigError(f"cannot read lexicon {path}: {reason(exc)}") from exc
 
 
 def _clean(text: str | None) -> str:

@@ -9,15 +9,9 @@ from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, Tag
 
-from .blocks import BlockBuilder, figure_from, link_chars
-from .clean import clean
-from .content import find_body
-from .decode import decode_bytes
-from .errors import NoContentFound
-from .language import guess_language
-from .limits import DEFAULT_LIMITS, Limits
-from .metadata import PageMeta, read_metadata
-from .model import (
+from ..errors import NoContentFound, NotHTML
+from ..limits import DEFAULT_LIMITS, Limits
+from ..model import (
     Article,
     Block,
     Figure,
@@ -31,8 +25,14 @@ from .model import (
     block_text,
     inline_text,
 )
+from ..text import squash, word_count
+from .blocks import BlockBuilder, figure_from, link_chars
+from .clean import clean
+from .content import find_body
+from .decode import binary_kind, decode_bytes
+from .language import guess_language
+from .metadata import PageMeta, read_metadata
 from .rules import Rules, compile_selector, default_rules
-from .text import squash, word_count
 from .tree import measure, parse_html
 
 if TYPE_CHECKING:
@@ -58,14 +58,9 @@ def extract_article(
     no article."""
     rules = rules or default_rules()
     if isinstance(html, bytes):
-        decoded = decode_bytes(html, limits=limits)
-        raw, text = html, decoded.text
-        provenance = provenance or Provenance(
-            source="<bytes>",
-            encoding=decoded.encoding,
-            encoding_source=decoded.source,
-            encoding_was_guessed=decoded.guessed,
-        )
+        text, read = decode_page(html, "<bytes>", limits=limits)
+        provenance = provenance or read
+        raw = html
     else:
         raw, text = html.encode("utf-8", "surrogatepass"), html
     provenance = provenance or Provenance(source="<string>")
@@ -129,6 +124,31 @@ def extract_article(
         blocks=tuple(blocks),
         paywall=paywall,
         provenance=provenance,
+    )
+
+
+def decode_page(
+    content: bytes,
+    source: str,
+    *,
+    final_url: str | None = None,
+    header_charset: str | None = None,
+    given: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple[str, Provenance]:
+    """A page's bytes as text, and where they came from and how they were decoded; binary
+    data (images, PDFs, archives) is refused with NotHTML."""
+    kind = binary_kind(content)
+    if kind is not None:
+        raise NotHTML(f"{source} is {kind}, not HTML or text")
+    decoded = decode_bytes(content, header_charset=header_charset, given=given, limits=limits)
+    return decoded.text, Provenance(
+        source=source,
+        final_url=final_url,
+        encoding=decoded.encoding,
+        encoding_source=decoded.source,
+        encoding_was_guessed=decoded.guessed,
+        sha256=hashlib.sha256(content).hexdigest(),
     )
 
 

@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING, Any
 import httpcore
 import httpx
 
-from newsvoice.decode import CappedInflater
-from newsvoice.errors import (
+from ..errors import (
     BlockedAddress,
     FetchError,
     FetchTimeout,
@@ -33,8 +32,9 @@ from newsvoice.errors import (
     TooManyRedirects,
     UnsafeURL,
 )
-from newsvoice.limits import DEFAULT_LIMITS, Limits
-from newsvoice.version import __version__
+from ..limits import DEFAULT_LIMITS, Limits
+from ..version import __version__
+from .decode import CappedInflater
 
 if TYPE_CHECKING:
     import ssl
