@@ -797,7 +797,10 @@ def voices(
     as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
 ) -> None:
     """List the voice presets and whether each can speak on this machine (and why not)."""
+    from .engines import broken_plugins
     from .narration.presets import preset_names, usability
+
+    broken_plugins()  # each one a warning line naming its package
 
     rows = [usability(name) for name in preset_names()]
     if as_json:

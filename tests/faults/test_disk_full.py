@@ -224,7 +224,7 @@ def test_a_full_disk_for_the_cache_alone(servers: Servers, work: Work, tmp_path:
 
 SITE_CASES: list[Any] = [
     pytest.param("the MP3 (staging)", FFMPEG, "old", id="staging-mp3"),
-    pytest.param("the EPUB (staging)", temp_of("book.epub"), "old", id="staging-epub"),
+    pytest.param("the EPUB (staging)", temp_of("staged.epub"), "old", id="staging-epub"),
     pytest.param("the episode record", temp_of("episode.json"), "old", id="record"),
     pytest.param("feed.xml", temp_of("feed.xml"), "old", id="feed"),
     pytest.param("the episode page", temp_of("index.html"), "new", id="page"),

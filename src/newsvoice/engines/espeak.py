@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from ..errors import EngineUnavailable, SegmentFailed, reason
-from .base import AudioChunk, EngineCaps, VoiceInfo, VoiceSpec
+from .base import AudioChunk, BaseEngine, EngineCaps, VoiceInfo, VoiceSpec
 
 SAMPLE_RATE = 22_050  # what espeak-ng writes; synthesize() reports the file's own rate
 DEFAULT_WPM = 175  # espeak's default speaking rate, words per minute
@@ -188,15 +188,17 @@ _CAPS = EngineCaps(
 )
 
 
-class EspeakEngine:
-    """eSpeak NG (or classic eSpeak) found on PATH."""
+class EspeakEngine(BaseEngine):
+    """eSpeak NG (or classic eSpeak) found on PATH, one subprocess per sentence."""
 
     name: ClassVar[str] = "espeak"
     version: ClassVar[str] = _probe_version()
+    CAPS: ClassVar[EngineCaps] = _CAPS
+    install_hint: ClassVar[str] = _INSTALL_HINT
 
-    @property
-    def caps(self) -> EngineCaps:
-        return _CAPS
+    @classmethod
+    def installed(cls) -> bool:
+        return _executable() is not None
 
     def voices(self) -> list[VoiceInfo]:
         executable = _executable()

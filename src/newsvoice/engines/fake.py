@@ -12,7 +12,7 @@ import struct
 from typing import ClassVar
 
 from ..errors import EngineUnavailable, SegmentFailed
-from .base import AudioChunk, EngineCaps, VoiceInfo, VoiceSpec
+from .base import AudioChunk, BaseEngine, EngineCaps, VoiceInfo, VoiceSpec
 
 SAMPLE_RATE = 16_000
 TONE_HZ = 220  # a whole number of cycles per second, so whole seconds repeat seamlessly
@@ -46,16 +46,13 @@ def tone(duration_ms: int) -> bytes:
     return _SECOND * whole + _SECOND[:rest]
 
 
-class FakeEngine:
+class FakeEngine(BaseEngine):
     """Speaks any text as a tone whose length is proportional to the text."""
 
     name: ClassVar[str] = "fake"
     version: ClassVar[str] = "fake/1"
+    CAPS: ClassVar[EngineCaps] = _CAPS
     calls: ClassVar[int] = 0  # synthesize calls in this process
-
-    @property
-    def caps(self) -> EngineCaps:
-        return _CAPS
 
     def voices(self) -> list[VoiceInfo]:
         return [VoiceInfo(VOICE_ID, "und", f"a {TONE_HZ} Hz sine tone, for tests")]

@@ -12,13 +12,11 @@ import socket
 import subprocess
 import threading
 import time
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _dist_version
 from typing import Any, ClassVar
 
-from ..errors import EngineUnavailable, SegmentFailed
+from ..errors import EngineUnavailable, SegmentFailed, one_line
 from ..io import ffmpeg_path
-from .base import AudioChunk, EngineCaps, VoiceInfo, VoiceSpec, one_line
+from .base import AudioChunk, BaseEngine, EngineCaps, VoiceInfo, VoiceSpec, distribution_versions
 
 SAMPLE_RATE = 24_000
 VOICE_ID = "default"
@@ -33,13 +31,6 @@ _INSTALL_HINT = "pip install gtts"
 # BCP 47 primary subtags that gTTS knows under another (older) code
 _ALIASES = {"he": "iw", "jv": "jw", "nb": "no", "fil": "tl"}
 _REVISION = 1  # bump when newsvoice changes how it calls gTTS or decodes its MP3
-
-
-def _library_version() -> str:
-    try:
-        return _dist_version("gtts")
-    except PackageNotFoundError:
-        return "missing"
 
 
 _CAPS = EngineCaps(
@@ -149,23 +140,21 @@ def _decode_mp3(data: bytes, text: str, speed: float) -> bytes:
     return pcm[: len(pcm) - len(pcm) % 2]
 
 
-class GttsEngine:
+class GttsEngine(BaseEngine):
     """gTTS 2.5 with the service's one voice per language."""
 
     name: ClassVar[str] = "gtts"
-    version: ClassVar[str] = f"gtts {_library_version()}/{_REVISION}"
+    version: ClassVar[str] = f"{distribution_versions('gtts')}/{_REVISION}"
+    CAPS: ClassVar[EngineCaps] = _CAPS
+    requires: ClassVar[tuple[str, ...]] = ("gtts",)
+    install_hint: ClassVar[str] = _INSTALL_HINT
 
-    @property
-    def caps(self) -> EngineCaps:
-        return _CAPS
+    def reset(self) -> None:
+        global _online_until
+        _online_until = 0.0  # check the network again
 
     def voices(self) -> list[VoiceInfo]:
-        try:
-            _gtts()
-        except EngineUnavailable:
-            installed = False
-        else:
-            installed = True
+        installed = self.installed()
         return [
             VoiceInfo(
                 id=VOICE_ID,

@@ -9,12 +9,10 @@ comes from worker processes). ``seed=0`` makes the output bit-identical from run
 from __future__ import annotations
 
 import threading
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _dist_version
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..errors import EngineUnavailable, SegmentFailed
-from .base import AudioChunk, EngineCaps, VoiceInfo, VoiceSpec, one_line
+from ..errors import EngineUnavailable, SegmentFailed, one_line
+from .base import AudioChunk, BaseEngine, EngineCaps, VoiceInfo, VoiceSpec, distribution_versions
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -24,13 +22,6 @@ DEFAULT_VOICE = "heart"
 MIN_SPEED, MAX_SPEED = 0.5, 2.0  # the range hibari documents
 _REVISION = 1  # bump when newsvoice changes how it calls hibari
 _INSTALL_HINT = "pip install hibari-tts"
-
-
-def _library_version() -> str | None:
-    try:
-        return _dist_version("hibari-tts")
-    except PackageNotFoundError:
-        return None
 
 
 _CAPS = EngineCaps(
@@ -83,15 +74,18 @@ def _model(voice: str) -> Any:
         return model
 
 
-class HibariEngine:
-    """hibari-tts voices; English text only."""
+class HibariEngine(BaseEngine):
+    """hibari-tts voices; English text only. The models are shared by the process's threads."""
 
     name: ClassVar[str] = "hibari"
-    version: ClassVar[str] = f"hibari-tts {_library_version() or 'missing'}/{_REVISION}"
+    version: ClassVar[str] = f"{distribution_versions('hibari-tts')}/{_REVISION}"
+    CAPS: ClassVar[EngineCaps] = _CAPS
+    requires: ClassVar[tuple[str, ...]] = ("hibari",)
+    install_hint: ClassVar[str] = _INSTALL_HINT
 
-    @property
-    def caps(self) -> EngineCaps:
-        return _CAPS
+    def reset(self) -> None:
+        with _models_lock:
+            _models.clear()
 
     def voices(self) -> list[VoiceInfo]:
         try:

