@@ -57,8 +57,10 @@ demo: $(INSTALLED) ## print every sample's article, write EPUBs (one read-along)
 
 test: lint typecheck pytest ## lint, type-check and run the whole test suite with the real checkers
 
+PYTEST_JOBS ?= auto
+
 pytest: $(INSTALLED) checkers
-	NEWSVOICE_REQUIRE_TOOLS=1 $(BIN)/pytest
+	NEWSVOICE_REQUIRE_TOOLS=1 $(BIN)/pytest -n $(PYTEST_JOBS) --dist loadgroup
 
 lint: $(INSTALLED) ## ruff check and ruff format --check
 	$(BIN)/ruff check src tests bench fuzz

@@ -24,6 +24,18 @@ def samples() -> Path:
     return SAMPLES
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``pytest -n N --dist loadgroup`` (what ``make test`` runs), the tests of one
+    acceptance folder stay on one worker: their session fixtures (the seed narrated, a site
+    published, books built, a Dask cluster) are made once, and never twice at the same time.
+    Unit tests and the acceptance files at the top are spread over the workers."""
+    acceptance = REPO / "tests" / "acceptance"
+    for item in items:
+        folder = Path(str(item.path)).parent
+        if folder.parent == acceptance:
+            item.add_marker(pytest.mark.xdist_group(folder.name))
+
+
 # --- the real checkers, shared by the EPUB and read-along tests -------------------------------
 
 

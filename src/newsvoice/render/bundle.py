@@ -65,13 +65,14 @@ def render_bundle(
     """Write ``article``'s outputs into ``folder`` as ``name.*``; each file is written whole
     (a failure may leave the files written before it, each complete)."""
     options = options or BundleOptions()
-    book = None
-    if options.book:
-        book = render_epub([article], folder / f"{name}.epub", options.epub)
     audio_options = options.audio
     if options.readalong:  # EPUB Media Overlays play MP3
         audio_options = replace(audio_options, format=Format.MP3)
+    # the narration first: once it is done its sentences are in the cache, whatever happens
     audio = render_audio([article], folder / f"{name}.{audio_options.format}", audio_options)
+    book = None
+    if options.book:
+        book = render_epub([article], folder / f"{name}.epub", options.epub)
     readalong = None
     if options.readalong:
         narrated = recording(audio, audio_options.captions == "read")

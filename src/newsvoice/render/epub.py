@@ -145,10 +145,11 @@ def render_epub(
     for number, article in enumerate(articles, start=1):
         book.pictures.append(_place_pictures(book, article, number))
     cover = _cover(book)
-    data, meta = _assemble(book, cover)
+    assembled = _assemble(book, cover)
+    data = assembled.data
     findings = check_epub(data)
     if options.narration:
-        findings += overlay.lint(data, meta["audio_ms"])
+        findings += overlay.lint(data, assembled.audio_ms)
     if findings:
         raise RenderError(
             f"the EPUB failed its self-check: {findings[0]}"
@@ -160,15 +161,15 @@ def render_epub(
         path=str(target),
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        identifier=meta["identifier"],
-        title=meta["title"],
-        language=meta["language"],
+        identifier=assembled.identifier,
+        title=assembled.title,
+        language=assembled.language,
         articles=len(articles),
         images=len(book.images),
         images_left_out=tuple(book.left_out),
         cover=cover is not None,
-        accessibility=meta["accessibility"],
-        overlays=meta.get("overlays", {}),
+        accessibility=assembled.accessibility,
+        overlays=assembled.overlays,
     )
 
 
@@ -311,11 +312,73 @@ def _meta(ebook: epub.EpubBook, prop: str, value: str, **attrs: str) -> None:
     ebook.add_metadata(None, "meta", value, {"property": prop, **attrs})
 
 
-def _assemble(book: _Book, cover: tuple[Loaded, str] | None) -> tuple[bytes, dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class _Assembled:
+    """The packed EPUB and what ``render_epub`` reports of it."""
+
+    data: bytes
+    identifier: str
+    title: str
+    language: str
+    accessibility: dict[str, Any]
+    audio_ms: dict[str, int]  # audio file in the container → its duration (for the lint)
+    overlays: dict[str, Any]  # empty unless narrated
+
+
+@dataclass(slots=True)
+class _Chapters:
+    """What the chapters add to the package: the table of contents and, for a read-along
+    book, each SMIL document's duration and each audio file's."""
+
+    toc: list[Any] = field(default_factory=list)
+    durations: list[tuple[str, int]] = field(default_factory=list)  # (SMIL item id, ms)
+    audio_ms: dict[str, int] = field(default_factory=dict)
+
+
+def _assemble(book: _Book, cover: tuple[Loaded, str] | None) -> _Assembled:
+    """The book in ebooklib's model, in the order its package lists things: metadata,
+    stylesheet and pictures, cover, chapters (with their overlays), a11y metadata, navigation;
+    then written and repacked."""
     ebook = epub.EpubBook()
-    language = _language(book)
-    identifier = _identifier(book)
-    title = _title(book)
+    identifier, title, language = _identifier(book), _title(book), _language(book)
+    rtl = _metadata(ebook, book, identifier, title, language)
+    spine, guide = _resources(ebook, book, cover, language)
+    chapters = _chapters(ebook, book, language, spine, guide)
+    accessibility = _accessibility(book, cover is not None, language)
+    _package_metadata(ebook, book, accessibility, chapters)
+    ebook.toc = chapters.toc
+    ebook.add_item(epub.EpubNcx())
+    nav = epub.EpubNav(title="Contents")
+    nav.add_link(href=STYLESHEET, rel="stylesheet", type="text/css")
+    ebook.add_item(nav)
+    ebook.spine = spine
+    ebook.guide = guide
+    overlays: dict[str, Any] = {}
+    if book.options.narration:
+        overlays = {
+            "duration_ms": sum(ms for _, ms in chapters.durations),
+            "documents": [
+                {"smil": smil_id, "duration_ms": ms} for smil_id, ms in chapters.durations
+            ],
+            "narrator": _narrators(book),
+        }
+    return _Assembled(
+        data=_write(ebook, book, rtl),
+        identifier=identifier,
+        title=title,
+        language=language,
+        accessibility={k: v for k, v in accessibility.items() if k != "metadata"}
+        | {"features": accessibility["metadata"]["schema:accessibilityFeature"]},
+        audio_ms=chapters.audio_ms,
+        overlays=overlays,
+    )
+
+
+def _metadata(
+    ebook: epub.EpubBook, book: _Book, identifier: str, title: str, language: str
+) -> str | None:
+    """Dublin Core: identifier, title, language (and direction, which is returned), creators,
+    publisher, date; for a single article its description and source."""
     ebook.set_identifier(identifier)
     ebook.set_title(title)
     ebook.set_language(language)
@@ -337,7 +400,13 @@ def _assemble(book: _Book, cover: tuple[Loaded, str] | None) -> tuple[bytes, dic
             ebook.add_metadata("DC", "description", first.standfirst)
         if first.url:
             ebook.add_metadata("DC", "source", first.url)
+    return rtl
 
+
+def _resources(
+    ebook: epub.EpubBook, book: _Book, cover: tuple[Loaded, str] | None, language: str
+) -> tuple[list[Any], list[dict[str, str]]]:
+    """The stylesheet, the pictures and the cover page; returns the spine and guide so far."""
     stylesheet = CSS + (overlay.CSS if book.options.narration else "")
     css = epub.EpubItem(
         uid="css", file_name=STYLESHEET, media_type="text/css", content=stylesheet.encode("utf-8")
@@ -349,7 +418,6 @@ def _assemble(book: _Book, cover: tuple[Loaded, str] | None) -> tuple[bytes, dic
                 uid=f"img{number}", file_name=href, media_type=image.media_type, content=image.data
             )
         )
-
     spine: list[Any] = []
     guide: list[dict[str, str]] = []
     if cover is not None:
@@ -366,11 +434,20 @@ def _assemble(book: _Book, cover: tuple[Loaded, str] | None) -> tuple[bytes, dic
         ebook.add_item(cover_item)
         spine.append(cover_item)
         guide.append({"href": "cover.xhtml", "title": "Cover", "type": "cover"})
+    return spine, guide
 
-    toc: list[Any] = []
+
+def _chapters(
+    ebook: epub.EpubBook,
+    book: _Book,
+    language: str,
+    spine: list[Any],
+    guide: list[dict[str, str]],
+) -> _Chapters:
+    """One content document per article (with its audio and SMIL in a read-along book),
+    added to the spine, the guide and the table of contents."""
+    chapters = _Chapters()
     narrated = book.options.narration
-    durations: list[tuple[str, int]] = []  # (SMIL item id, ms)
-    audio_ms: dict[str, int] = {}
     for number, article in enumerate(book.articles, start=1):
         prefix = f"a{number}"
         name = f"article-{number:03d}.xhtml"
@@ -392,27 +469,7 @@ def _assemble(book: _Book, cover: tuple[Loaded, str] | None) -> tuple[bytes, dic
         ebook.add_item(item)
         spine.append(item)
         if narration is not None:
-            audio_name = f"audio/article-{number:03d}.mp3"
-            clip_list = overlay.clips(narration, prefix, placed)
-            smil_id = f"mo-{prefix}"
-            ebook.add_item(
-                epub.EpubItem(
-                    uid=f"audio-{prefix}",
-                    file_name=audio_name,
-                    media_type="audio/mpeg",
-                    content=narration.audio,
-                )
-            )
-            ebook.add_item(
-                epub.EpubSMIL(
-                    uid=smil_id,
-                    file_name=f"article-{number:03d}.smil",
-                    content=overlay.smil(name, audio_name, clip_list),
-                )
-            )
-            item.media_overlay = smil_id  # ebooklib writes it on any item that has one
-            durations.append((smil_id, overlay.duration_ms(clip_list)))
-            audio_ms[f"EPUB/{audio_name}"] = narration.timing.duration_ms
+            _overlay(ebook, item, number, narration, placed, chapters)
         link = epub.Link(
             f"{name}#{headline_id}" if book.edition else name, article.headline, f"nav-{prefix}"
         )
@@ -421,54 +478,76 @@ def _assemble(book: _Book, cover: tuple[Loaded, str] | None) -> tuple[bytes, dic
             for entry in outline
             if entry.level == 2
         ]
-        toc.append((link, sections) if sections else link)
+        chapters.toc.append((link, sections) if sections else link)
         if number == 1:
             guide.append({"href": name, "title": article.headline, "type": "text"})
+    return chapters
 
-    accessibility = _accessibility(book, cover is not None, language)
+
+def _overlay(
+    ebook: epub.EpubBook,
+    item: epub.EpubItem,
+    number: int,
+    narration: overlay.Recording,
+    placed: dict[str, str],
+    chapters: _Chapters,
+) -> None:
+    """An article's MP3 and its SMIL document, tied to its content document ``item``."""
+    prefix = f"a{number}"
+    audio_name = f"audio/article-{number:03d}.mp3"
+    clip_list = overlay.clips(narration, prefix, placed)
+    smil_id = f"mo-{prefix}"
+    ebook.add_item(
+        epub.EpubItem(
+            uid=f"audio-{prefix}",
+            file_name=audio_name,
+            media_type="audio/mpeg",
+            content=narration.audio,
+        )
+    )
+    ebook.add_item(
+        epub.EpubSMIL(
+            uid=smil_id,
+            file_name=f"article-{number:03d}.smil",
+            content=overlay.smil(item.file_name, audio_name, clip_list),
+        )
+    )
+    item.media_overlay = smil_id  # ebooklib writes it on any item that has one
+    chapters.durations.append((smil_id, overlay.duration_ms(clip_list)))
+    chapters.audio_ms[f"EPUB/{audio_name}"] = narration.timing.duration_ms
+
+
+def _narrators(book: _Book) -> str:
+    return ", ".join(dict.fromkeys(n.voice for n in book.options.narration))
+
+
+def _package_metadata(
+    ebook: epub.EpubBook, book: _Book, accessibility: dict[str, Any], chapters: _Chapters
+) -> None:
+    """schema.org accessibility metadata, Media Overlays durations and narrator, and the
+    conformance claim."""
     for prop, values in accessibility["metadata"].items():
         for value in values:
             _meta(ebook, prop, value)
-    if narrated:
-        for smil_id, ms in durations:
+    if book.options.narration:
+        for smil_id, ms in chapters.durations:
             _meta(ebook, "media:duration", clock(ms, "smil"), refines=f"#{smil_id}")
-        _meta(ebook, "media:duration", clock(sum(ms for _, ms in durations), "smil"))
-        voices = ", ".join(dict.fromkeys(n.voice for n in narrated))
-        _meta(ebook, "media:narrator", f"{voices} (synthetic voice)")
+        _meta(ebook, "media:duration", clock(sum(ms for _, ms in chapters.durations), "smil"))
+        _meta(ebook, "media:narrator", f"{_narrators(book)} (synthetic voice)")
         _meta(ebook, "media:active-class", overlay.ACTIVE_CLASS)
     if accessibility["conforms_to"]:
         _meta(ebook, "dcterms:conformsTo", accessibility["conforms_to"])
         _meta(ebook, "a11y:certifiedBy", f"newsvoice {__version__} (automated checks)")
 
-    ebook.toc = toc
-    ebook.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(title="Contents")
-    nav.add_link(href=STYLESHEET, rel="stylesheet", type="text/css")
-    ebook.add_item(nav)
-    ebook.spine = spine
-    ebook.guide = guide
 
+def _write(ebook: epub.EpubBook, book: _Book, rtl: str | None) -> bytes:
     raw = io.BytesIO()
     writer = _Writer(
         raw, ebook, {"mtime": _modified(book), "epub3_pages": False, "package_direction": bool(rtl)}
     )
     writer.process()
     writer.write()
-    meta = {
-        "identifier": identifier,
-        "title": title,
-        "language": language,
-        "accessibility": {k: v for k, v in accessibility.items() if k != "metadata"}
-        | {"features": accessibility["metadata"]["schema:accessibilityFeature"]},
-        "audio_ms": audio_ms,
-    }
-    if narrated:
-        meta["overlays"] = {
-            "duration_ms": sum(ms for _, ms in durations),
-            "documents": [{"smil": smil_id, "duration_ms": ms} for smil_id, ms in durations],
-            "narrator": ", ".join(dict.fromkeys(n.voice for n in narrated)),
-        }
-    return _repack(raw.getvalue()), meta
+    return _repack(raw.getvalue())
 
 
 def _cover_page(href: str, alt: str, language: str) -> bytes:

@@ -1,0 +1,103 @@
+"""extract/article.py: the orchestration of the HTML stages — decoding with provenance, the
+headline and standfirst, block filtering, the lead figure and the paywall state."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from newsvoice.errors import NoContentFound, NotHTML
+from newsvoice.extract import extract_article
+from newsvoice.extract.article import EXTRACTOR_VERSION, decode_page
+from newsvoice.model import Figure, Heading, Paragraph
+
+BODY = " ".join(f"Sentence {n} of the council story says something new." for n in range(40))
+
+
+def page(body: str = f"<p>{BODY}</p><p>{BODY}</p>", head: str = "", lang: str = "en") -> str:
+    return (
+        f'<!doctype html><html lang="{lang}"><head><title>Council votes | Gazette</title>'
+        f"{head}</head><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        f"<article><h1>Council votes on the ferry plan</h1>{body}</article>"
+        "<footer>© Gazette</footer></body></html>"
+    )
+
+
+def test_decode_page_records_where_the_text_came_from() -> None:
+    data = page().encode("windows-1252")
+    text, provenance = decode_page(data, "saved.html", header_charset="windows-1252")
+    assert "Council votes" in text
+    assert provenance.source == "saved.html"
+    assert provenance.encoding_source == "http-header"
+    assert provenance.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_decode_page_refuses_binary_data() -> None:
+    with pytest.raises(NotHTML, match="not HTML or text"):
+        decode_page(b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "picture.html")
+
+
+def test_bytes_and_str_give_the_same_article_but_their_own_provenance() -> None:
+    html = page()
+    from_str = extract_article(html, "https://example.org/ferry")
+    from_bytes = extract_article(html.encode("utf-8"), "https://example.org/ferry")
+    assert from_str.blocks == from_bytes.blocks
+    assert from_str.headline == from_bytes.headline == "Council votes on the ferry plan"
+    assert from_str.provenance.source == "<string>"
+    assert from_bytes.provenance.source == "<bytes>"
+    assert from_bytes.provenance.sha256 == hashlib.sha256(html.encode()).hexdigest()
+    assert from_bytes.provenance.extractor_version == EXTRACTOR_VERSION
+
+
+def test_navigation_and_footer_stay_out_of_the_body() -> None:
+    article = extract_article(page(), "https://example.org/ferry")
+    assert all(isinstance(b, Paragraph) for b in article.blocks)
+    assert "Home" not in article.text
+    assert "©" not in article.text
+    assert article.language == "en"
+
+
+def test_a_description_that_is_not_an_excerpt_becomes_the_standfirst() -> None:
+    head = '<meta name="description" content="Ferries may run again by the summer, it says.">'
+    article = extract_article(page(head=head))
+    assert article.standfirst == "Ferries may run again by the summer, it says."
+
+
+def test_a_description_that_repeats_the_body_is_not_a_standfirst() -> None:
+    head = f'<meta name="description" content="{BODY[:120]}">'
+    assert extract_article(page(head=head)).standfirst == ""
+
+
+def test_the_repeated_headline_is_dropped_from_the_body() -> None:
+    body = f"<h2>Council votes on the ferry plan</h2><p>{BODY}</p><h2>What next</h2><p>{BODY}</p>"
+    article = extract_article(page(body))
+    headings = [b for b in article.blocks if isinstance(b, Heading)]
+    assert [h.inlines[0].text for h in headings] == ["What next"]  # type: ignore[union-attr]
+
+
+def test_the_declared_image_is_the_lead_figure_when_the_body_has_none() -> None:
+    head = (
+        '<meta property="og:image" content="https://example.org/quay.jpg">'
+        '<meta property="og:image:alt" content="The quay at dawn">'
+    )
+    lead = extract_article(page(head=head), "https://example.org/ferry").lead_figure
+    assert isinstance(lead, Figure)
+    assert lead.image is not None
+    assert lead.image.url == "https://example.org/quay.jpg"
+    assert lead.alt == "The quay at dawn"
+
+
+def test_a_paywalled_teaser_is_truncated_and_a_free_article_open() -> None:
+    teaser = "<p>The council met on Tuesday and voted on the ferry plan for the harbour.</p>"
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"headline": "Council votes on the ferry plan", "isAccessibleForFree": false}</script>'
+    )
+    assert extract_article(page(teaser, head=ld)).paywall == "truncated"
+    assert extract_article(page()).paywall == "open"
+
+
+def test_a_page_without_article_text_is_refused() -> None:
+    with pytest.raises(NoContentFound, match="no article text"):
+        extract_article("<html><body><nav><a href='/'>Home</a></nav></body></html>")

@@ -1,0 +1,61 @@
+"""extract/clean.py: code, embeds, hidden elements and chrome removed in place; paywall
+prompts counted; the headline's ancestors kept whatever their class."""
+
+from __future__ import annotations
+
+from newsvoice.extract.clean import clean, is_hidden
+from newsvoice.extract.rules import default_rules
+from newsvoice.extract.tree import measure, parse_html
+
+TEXT = "The council met on Tuesday and agreed the plan after a long debate. " * 10
+
+
+def cleaned(html: str, headline: bool = False) -> tuple[str, int]:
+    page = parse_html(html)
+    h1 = page.soup.find("h1") if headline else None
+    report = clean(page.soup, measure(page.soup, page.elements), default_rules(), h1)  # type: ignore[arg-type]
+    return str(page.soup), report.paywall_prompts
+
+
+def test_scripts_styles_iframes_and_forms_go() -> None:
+    html, _ = cleaned(
+        f"<html><head><style>p{{}}</style></head><body><p>{TEXT}</p>"
+        "<script>alert(1)</script><iframe src='https://x.example/'></iframe>"
+        "<form><input name=q></form></body></html>"
+    )
+    assert "<p>" in html
+    for gone in ("<script", "<style", "<iframe", "<form", "alert(1)"):
+        assert gone not in html
+
+
+def test_hidden_elements_go() -> None:
+    html, _ = cleaned(
+        f"<html><body><p>{TEXT}</p><div hidden>secret one</div>"
+        "<div style='display: none'>secret two</div><p aria-hidden='true'>secret three</p>"
+        "</body></html>"
+    )
+    assert "secret" not in html
+    page = parse_html("<div style='display:none'>x</div><div>y</div>")
+    assert [is_hidden(d) for d in page.by_name("div")] == [True, False]
+
+
+def test_chrome_goes_and_paywall_prompts_are_counted() -> None:
+    html, prompts = cleaned(
+        f"<html><body><nav class='site-nav'><a href='/'>Home</a></nav><p>{TEXT}</p>"
+        "<div class='paywall'>Subscribe to continue reading</div>"
+        "<aside class='related-articles'><a href='/a'>More</a></aside></body></html>"
+    )
+    assert "Home" not in html
+    assert "More" not in html
+    assert "Subscribe to continue reading" not in html
+    assert prompts == 1
+    assert TEXT.strip() in html
+
+
+def test_the_headline_container_stays_though_its_class_is_chrome_like() -> None:
+    html, _ = cleaned(
+        f"<html><body><div class='header'><h1>Council agrees the plan</h1></div><p>{TEXT}</p>"
+        "</body></html>",
+        headline=True,
+    )
+    assert "Council agrees the plan" in html

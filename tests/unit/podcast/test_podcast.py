@@ -1,0 +1,137 @@
+"""Podcast pieces on their own: slugs, settings, feed escaping, page escaping."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from lxml import etree, html
+
+from newsvoice.errors import ConfigError, FeedCorrupt
+from newsvoice.io import slugify
+from newsvoice.podcast.config import PodcastConfig, load_config, write_config
+from newsvoice.podcast.episode import Chapter, Episode, Line
+from newsvoice.podcast.feed import build_feed, feed_guid, read_feed
+from newsvoice.podcast.site import episode_page, index_page
+
+HOSTILE = "<script>alert(1)</script> \x00\x07 Title \ud800 & <b onmouseover=x>bold</b>"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Are the US and China ready?", "are-the-us-and-china-ready"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("CON", "episode-abcdef12"),
+        ("", "episode-abcdef12"),
+        ("北京の天気", "episode-abcdef12"),
+        ("Ça coûte 4,99 €", "ca-coute-4-99"),
+        ("word " * 100, ("word-" * 12)[:-1]),
+    ],
+)
+def test_slugify(title: str, expected: str) -> None:
+    slug = slugify(title, "abcdef1234")
+    assert slug == expected
+    assert len(slug) <= 60
+    assert slug == Path(slug).name
+
+
+def episode(**changes: object) -> Episode:
+    values: dict[str, object] = {
+        "id": "158fc9ac-17da-586e-9946-7d52c21098f0",
+        "slug": "kerry",
+        "headline": HOSTILE,
+        "standfirst": HOSTILE,
+        "byline": HOSTILE,
+        "site_name": HOSTILE,
+        "url": "javascript:alert(1)",
+        "language": "en",
+        "published": datetime(2016, 1, 27, 17, 58, tzinfo=UTC),
+        "updated": datetime(2026, 1, 1, tzinfo=UTC),
+        "duration_ms": 261_275,
+        "audio": "kerry-1.mp3",
+        "audio_bytes": 2_000_000,
+        "epub": "kerry-1.epub",
+        "epub_bytes": 100_000,
+        "transcript": "kerry-1.vtt",
+        "chapters_file": "kerry-1.chapters.json",
+        "image": "kerry-1.png",
+        "voice": "hibari/heart",
+        "chapters": (Chapter(HOSTILE, 0, 5575), Chapter("Body", 5575, 261_275)),
+        "lines": (Line(0, -1, "headline", 500, 5000, HOSTILE),),
+    }
+    values.update(changes)
+    return Episode(**values)  # type: ignore[arg-type]
+
+
+CONFIG = PodcastConfig(base_url="https://example.org/listen/", owner_email="desk@example.org")
+
+
+def test_hostile_text_is_escaped_and_cleaned_in_the_feed() -> None:
+    data = build_feed(
+        CONFIG, [episode()], "https://example.org/listen/artwork.png", existing=None,
+        built=datetime(2026, 1, 1, tzinfo=UTC),
+    )  # fmt: skip
+    root = etree.fromstring(data)
+    assert root.find(".//script") is None
+    assert b"\x00" not in data
+    assert b"\x07" not in data
+    title = root.findtext("channel/item/title")
+    assert title is not None
+    assert "<script>alert(1)</script>" in title  # text, escaped by the serializer
+    assert "\ud800" not in title
+    assert "javascript:" not in (root.findtext("channel/item/description") or "")
+
+
+def test_hostile_text_is_escaped_in_pages() -> None:
+    for page in (episode_page(CONFIG, episode()), index_page(CONFIG, [episode()])):
+        document = html.fromstring(page)
+        assert [s.get("src") for s in document.iter("script")] in (
+            ["../../player.js"],
+            ["player.js"],
+        )
+        assert not any(
+            name.startswith("on") for element in document.iter() for name in element.attrib
+        )
+        assert b"javascript:" not in page
+
+
+def test_podcast_guid_follows_the_namespace() -> None:
+    # the namespace's rule: UUIDv5 of the feed URL without scheme and trailing slashes
+    assert feed_guid("https://example.org/listen/feed.xml/") == feed_guid(
+        "http://example.org/listen/feed.xml"
+    )
+
+
+def test_settings_round_trip_and_errors(tmp_path: Path) -> None:
+    config = PodcastConfig(
+        title='Quote " and \\ backslash', category="Science > Physics", base_url="https://x.org/a"
+    )
+    write_config(tmp_path, config)
+    loaded = load_config(tmp_path)
+    assert loaded is not None
+    assert loaded.title == config.title
+    assert loaded.base_url == "https://x.org/a/"
+    assert loaded.categories == ("Science", "Physics")
+    with pytest.raises(ConfigError, match="already exists"):
+        write_config(tmp_path, config)
+    for bad in ('category = "Cooking"', 'colour = "red"', "explicit = 3", 'owner_email = "x"'):
+        (tmp_path / "newsvoice.toml").write_text(f"[podcast]\n{bad}\n", "utf-8")
+        with pytest.raises(ConfigError):
+            load_config(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss>&x;</rss>',
+        b"<rss><channel>",
+        b"<feed xmlns='http://www.w3.org/2005/Atom'/>",
+    ],
+)
+def test_a_feed_that_is_unsafe_or_broken_is_refused(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_bytes(data)
+    with pytest.raises(FeedCorrupt):
+        read_feed(path)
