@@ -22,7 +22,7 @@ Two drivers run the same ``test_one_input``:
 
 ``python fuzz/fuzz_pipeline.py --replay FILE...`` runs saved inputs once each (a crasher, to
 see its traceback). Once the bug is fixed, ``--to-case CRASHER NAME DESCRIPTION`` copies the
-crasher byte for byte to ``tests/hostile/outputs/fuzz-NAME`` with its expectation (what the
+crasher byte for byte to ``tests/data/hostile/outputs/fuzz-NAME`` with its expectation (what the
 fixed pipeline now does) in a ``.expect`` file beside it, so it runs in ``make test``.
 """
 

@@ -192,11 +192,10 @@ def _feed_links(data: bytes) -> list[str] | None:
     head = data[:512].lstrip().lower()
     if not (head.startswith(b"<?xml") or head.startswith((b"<rss", b"<feed"))):
         return None
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
+    from .xmlsafe import xml_parser
+
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError:
         return None
     atom = "{http://www.w3.org/2005/Atom}"

@@ -31,6 +31,7 @@ from ..errors import (
     NotHTML,
     TooManyRedirects,
     UnsafeURL,
+    reason,
 )
 from ..limits import DEFAULT_LIMITS, Limits
 from ..version import __version__
@@ -209,8 +210,8 @@ def _resolve(host: str, port: int) -> list[IPAddress]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise _ResolveError(f"cannot resolve host {host} ({reason})") from None
+        why = reason(exc) if isinstance(exc, OSError) else str(exc)
+        raise _ResolveError(f"cannot resolve host {host} ({why})") from None
     addresses: list[IPAddress] = []
     for _family, _type, _proto, _name, sockaddr in infos:
         address = ipaddress.ip_address(sockaddr[0])

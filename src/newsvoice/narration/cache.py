@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..engines import AudioChunk
-from ..errors import RenderError
+from ..errors import RenderError, reason
 from ..io import atomic_writer
 
 if TYPE_CHECKING:
@@ -67,9 +67,9 @@ class SegmentCache:
         self.misses = 0
         self.unwritable = False  # a write failed (and was said)
 
-    def _path(self, key: str) -> Path:
-        assert self.root is not None  # noqa: S101 - callers check enabled first
-        return self.root / key[:2] / f"{key}.wav"
+    @staticmethod
+    def _path(root: Path, key: str) -> Path:
+        return root / key[:2] / f"{key}.wav"
 
     @property
     def enabled(self) -> bool:
@@ -77,13 +77,13 @@ class SegmentCache:
 
     def has(self, key: str) -> bool:
         """Whether an entry is stored (``get`` may still find it unreadable)."""
-        return self.root is not None and self._path(key).is_file()
+        return self.root is not None and self._path(self.root, key).is_file()
 
     def get(self, key: str) -> AudioChunk | None:
         if self.root is None:
             return None
         try:
-            with wave.open(str(self._path(key)), "rb") as wav:
+            with wave.open(str(self._path(self.root, key)), "rb") as wav:
                 if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
                     raise wave.Error("not 16-bit mono")
                 frames = wav.getnframes()
@@ -104,7 +104,7 @@ class SegmentCache:
         the first one is logged as a warning, so that it is not silent either."""
         if self.root is None or not chunk.pcm:
             return
-        path = self._path(key)
+        path = self._path(self.root, key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with atomic_writer(path, durable=False) as out, wave.open(out, "wb") as wav:
@@ -115,9 +115,8 @@ class SegmentCache:
         except (OSError, RenderError) as exc:
             if not self.unwritable:
                 self.unwritable = True
-                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
                 log.warning(
                     "sentences are not being cached in %s (%s): a rerun will speak them again",
                     self.root,
-                    reason,
+                    reason(exc) if isinstance(exc, OSError) else exc,
                 )

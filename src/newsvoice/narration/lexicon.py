@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from ..errors import ConfigError, reason
+from ..xmlsafe import xml_parser
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -140,24 +141,12 @@ def _checked(entries: list[tuple[str, str]], language: object, path: Path) -> Le
 # --- PLS ---------------------------------------------------------------------------------
 
 
-def _safe_parser() -> Any:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-
-
 def _parse_xml(data: bytes, path: Path) -> Any:
     """The root element of a well-formed document without a DOCTYPE."""
     if _DTD.search(data):
         raise ConfigError(f"lexicon {path}: DOCTYPE and ENTITY declarations are not allowed")
     try:
-        root = etree.fromstring(data, _safe_parser())
+        root = etree.fromstring(data, xml_parser(remove_comments=True, remove_pis=True))
     except etree.XMLSyntaxError as exc:
         message = str(exc).splitlines()[0] if str(exc) else "syntax error"
         raise ConfigError(f"lexicon {path} is not well-formed XML: {message}") from exc

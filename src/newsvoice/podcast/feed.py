@@ -23,6 +23,7 @@ from ..errors import FeedCorrupt, SiteError, reason
 from ..narration.timing import clock
 from ..text import squash
 from ..version import __version__
+from ..xmlsafe import xml_parser
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -45,20 +46,9 @@ MAX_TITLE = 255
 MAX_DESCRIPTION = 4000  # bytes, Apple's limit
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_blank_text=True,
-    )
-
-
 def parse_feed_bytes(data: bytes) -> etree._Element:
     """Parse feed XML without DTDs, entities or network access."""
-    return etree.fromstring(data, _parser())
+    return etree.fromstring(data, xml_parser(remove_blank_text=True))
 
 
 def feed_guid(feed_url: str) -> str:
@@ -83,7 +73,7 @@ def read_feed(path: Path) -> ExistingFeed | None:
         raise FeedCorrupt(f"{path} is larger than {MAX_FEED_BYTES:,} bytes; not touching it")
     try:
         data = path.read_bytes()
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(data, xml_parser(remove_blank_text=True))
     except OSError as exc:
         raise SiteError(f"cannot read {path}: {reason(exc)}") from exc
     except etree.XMLSyntaxError as exc:
@@ -297,7 +287,7 @@ def same_items(old: bytes, new: bytes) -> bool:
     """True when two feeds differ at most in lastBuildDate (nothing to publish)."""
 
     def strip(data: bytes) -> bytes:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(data, xml_parser(remove_blank_text=True))
         for element in root.iter("lastBuildDate"):
             element.text = ""
         return bytes(etree.tostring(root, method="c14n"))

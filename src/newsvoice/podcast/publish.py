@@ -239,10 +239,13 @@ def _slug_for(article: Article, records: Sequence[Episode], taken: set[str]) -> 
     return slug
 
 
-def _episode(built: _Built, slug: str, previous: Episode | None, now: datetime) -> Episode:
+def _episode(
+    site: Path, built: _Built, slug: str, previous: Episode | None, now: datetime
+) -> Episode:
     article = built.article
-    if built.audio is None:
-        assert previous is not None  # noqa: S101 - only reused when there is a record
+    if built.audio is None:  # nothing was built: the record stands, if it still matches
+        if previous is None or previous.inputs != built.inputs:
+            raise SiteError(f"{site}: episode {article.id} changed during this run; run again")
         return previous
     episode = Episode.of(
         article,
@@ -389,9 +392,7 @@ def _publish_locked(site: Path, config: PodcastConfig, built: Sequence[_Built]) 
         previous = by_id.get(article.id)
         slug = _slug_for(article, records, taken)
         taken.add(slug)
-        if item.audio is None and (previous is None or previous.inputs != item.inputs):
-            raise SiteError(f"{site}: episode {article.id} changed during this run; run again")
-        episode = _episode(item, slug, previous, now)
+        episode = _episode(site, item, slug, previous, now)
         status: Status = (
             "added" if previous is None else "unchanged" if episode is previous else "updated"
         )

@@ -14,6 +14,8 @@ import nh3
 from lxml import etree
 from lxml import html as lxml_html
 
+from ..xmlsafe import xml_parser
+
 XHTML = "http://www.w3.org/1999/xhtml"
 FORBIDDEN = frozenset(
     {
@@ -85,9 +87,7 @@ ALLOWED_ATTRIBUTES = {
     "time": {"datetime"},
     "th": {"scope"},
 }
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
-)
+_PARSER = xml_parser()
 
 
 def _local(tag: object) -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from ..narration.timing import clock
+from ..xmlsafe import xml_parser
 from .xhtml import Cue
 
 if TYPE_CHECKING:
@@ -131,8 +132,7 @@ def seconds(value: str) -> float:
 
 
 def _parse(data: bytes) -> etree._Element:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    return etree.fromstring(data, parser)
+    return etree.fromstring(data, xml_parser())
 
 
 def lint(book: bytes, audio_ms: Mapping[str, int]) -> list[str]:
