@@ -146,6 +146,7 @@ def article_from(raw: Raw, options: Options = Options()) -> Article:
         final_url=raw.final_url,
         header_charset=raw.charset,
         given=options.encoding,
+        url=raw.source if is_url(raw.source) else None,
         limits=options.limits,
     )
     url = raw.final_url or (raw.source if is_url(raw.source) else None)

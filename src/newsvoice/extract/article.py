@@ -58,7 +58,7 @@ def extract_article(
     no article."""
     rules = rules or default_rules()
     if isinstance(html, bytes):
-        text, read = decode_page(html, "<bytes>", limits=limits)
+        text, read = decode_page(html, "<bytes>", url=url, limits=limits)
         provenance = provenance or read
         raw = html
     else:
@@ -134,14 +134,18 @@ def decode_page(
     final_url: str | None = None,
     header_charset: str | None = None,
     given: str | None = None,
+    url: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[str, Provenance]:
     """A page's bytes as text, and where they came from and how they were decoded; binary
-    data (images, PDFs, archives) is refused with NotHTML."""
+    data (images, PDFs, archives) is refused with NotHTML. ``url`` (else ``final_url``) is
+    the page's address, whose top-level domain may hint at its encoding."""
     kind = binary_kind(content)
     if kind is not None:
         raise NotHTML(f"{source} is {kind}, not HTML or text")
-    decoded = decode_bytes(content, header_charset=header_charset, given=given, limits=limits)
+    decoded = decode_bytes(
+        content, header_charset=header_charset, given=given, url=url or final_url, limits=limits
+    )
     return decoded.text, Provenance(
         source=source,
         final_url=final_url,

@@ -1,8 +1,12 @@
 """Bytes to text: BOM, HTTP charset, ``<meta charset>``, then UTF-8 or a labelled guess.
 
-The order follows the WHATWG encoding sniffing algorithm. Declared encodings decode strictly
-(a wrong declaration is an error with a remedy); only undeclared, non-UTF-8 input is guessed,
-and the guess is recorded so callers can warn about it.
+The order follows the WHATWG encoding sniffing algorithm. A declared encoding is honoured as a
+browser honours it: a page declared UTF-8 whose text is wholly in a legacy encoding is
+re-detected, and the odd stray byte of a mostly-UTF-8 page is read as windows-1252 (the usual
+mix-up: a template saved in Latin-1). An undeclared page that is not UTF-8 is detected among the
+encodings of its language (``<html lang>``, ``Content-Language``, the address's top-level
+domain), with windows-1252 the default for Latin-script pages, as browsers do; the guess is
+recorded so callers can warn about it.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import codecs
 import re
 import zlib
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import charset_normalizer
 
@@ -150,6 +155,17 @@ def _c1_passthrough(exc: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error("newsvoice-c1", _c1_passthrough)
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Bytes that are not UTF-8 read as windows-1252, one by one."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return bad.decode("cp1252", "newsvoice-c1"), exc.end
+
+
+codecs.register_error("newsvoice-cp1252", _cp1252_fallback)
 
 
 # --- sniffing ---------------------------------------------------------------------------------
@@ -322,13 +338,6 @@ def gunzip_capped(raw: bytes, limit: int, *, what: str = "input") -> bytes:
 
 # --- decoding ---------------------------------------------------------------------------------
 
-_DECLARED_BY = {
-    "bom": "its byte order mark",
-    "http-header": "the HTTP Content-Type header",
-    "meta": "<meta charset>",
-}
-
-
 def _display(name: str) -> str:
     return name.upper() if name.startswith("utf") else name
 
@@ -338,16 +347,17 @@ def _where(exc: UnicodeDecodeError, offset: int) -> str:
 
 
 def _strict(raw: bytes, found: tuple[str, str], source: str, skip: int = 0) -> Decoded:
+    """Decode with a declared encoding, as a browser does: never an error. Invalid bytes in
+    declared UTF-8 are read as windows-1252 (a page that mixes the two); in other encodings
+    they are dropped where a browser shows U+FFFD."""
     name, codec = found
+    if codec == "utf-8":
+        return Decoded(raw[skip:].decode("utf-8", "newsvoice-cp1252"), name, source, False)
     errors = "newsvoice-c1" if codec.startswith("cp125") else "strict"
     try:
         text = raw[skip:].decode(codec, errors)
-    except UnicodeDecodeError as exc:
-        where = _where(exc, skip)
-        raise DecodeError(
-            f"input is not valid {_display(name)} ({where}, declared by {_DECLARED_BY[source]})",
-            hint=_HINT,
-        ) from None
+    except UnicodeDecodeError:
+        text = raw[skip:].decode(codec, "replace").replace("\ufffd", "")
     return Decoded(text, name, source, guessed=False)
 
 
@@ -370,28 +380,145 @@ def _given(raw: bytes, label: str) -> Decoded:
     return Decoded(text.removeprefix("\ufeff"), name, "given", guessed=False)
 
 
-def _declared(raw: bytes, header_charset: str | None) -> Decoded | None:
+def _declared(raw: bytes, header_charset: str | None, url: str | None) -> Decoded | None:
     bom = _bom(raw)
     if bom:
         return _strict(raw, (bom[0], bom[0]), "bom", skip=bom[1])
     found = _whatwg(header_charset) if header_charset else None
-    if found:
-        return _strict(raw, found, "http-header")
-    label = _meta_charset(raw)
-    found = _whatwg(label) if label else None
-    if found:
-        if found[0].startswith("utf-16"):
+    source = "http-header"
+    if not found:
+        label = _meta_charset(raw)
+        found = _whatwg(label) if label else None
+        source = "meta"
+        if found and found[0].startswith("utf-16"):
             found = ("utf-8", "utf-8")  # WHATWG: an ASCII-readable meta cannot mean UTF-16
-        return _strict(raw, found, "meta")
+    if not found:
+        return None
+    if found[0] == "utf-8" and _legacy_not_utf8(raw):
+        return _guess(raw, url)  # the declaration is wrong: no byte of it is UTF-8
+    return _strict(raw, found, source)
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def _legacy_not_utf8(raw: bytes) -> bool:
+    """True when bytes above ASCII are present, not UTF-8, and no UTF-8 sequence is."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return not any(
+            _valid_utf8(m.group()) for m in _UTF8_MULTIBYTE.finditer(raw, 0, 1 << 20)
+        )
+    return False
+
+
+def _valid_utf8(chunk: bytes) -> bool:
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# --- the page's language, for detection -------------------------------------------------------
+
+# Candidate encodings (Python codecs), most likely first, per writing system. The first is the
+# browser default for that system when detection cannot choose.
+_FAMILIES: dict[str, tuple[str, ...]] = {
+    "western": ("cp1252",),
+    "central": ("cp1250", "iso8859-2"),
+    "cyrillic": ("cp1251", "koi8-r", "koi8-u", "iso8859-5", "cp866", "mac-cyrillic"),
+    "greek": ("cp1253", "iso8859-7"),
+    "turkish": ("cp1254",),
+    "hebrew": ("cp1255", "iso8859-8"),
+    "arabic": ("cp1256", "iso8859-6"),
+    "baltic": ("cp1257", "iso8859-13", "iso8859-4"),
+    "vietnamese": ("cp1258",),
+    "thai": ("cp874",),
+    "japanese": ("cp932", "euc_jp", "iso2022_jp"),
+    "chinese-simplified": ("gb18030",),
+    "chinese-traditional": ("big5hkscs",),
+    "korean": ("cp949",),
+}
+_LANGUAGE_FAMILY: dict[str, str] = {
+    **dict.fromkeys(("pl", "cs", "sk", "hu", "sl", "hr", "bs", "ro", "sq"), "central"),
+    **dict.fromkeys(("ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tg", "mn"), "cyrillic"),
+    **dict.fromkeys(("lt", "lv", "et"), "baltic"),
+    **dict.fromkeys(("tr", "az"), "turkish"),
+    **dict.fromkeys(("he", "iw", "yi"), "hebrew"),
+    **dict.fromkeys(("ar", "fa", "ur"), "arabic"),
+    "el": "greek",
+    "vi": "vietnamese",
+    "th": "thai",
+    "ja": "japanese",
+    "ko": "korean",
+    "zh": "chinese-simplified",
+    "zh-tw": "chinese-traditional",
+    "zh-hk": "chinese-traditional",
+    "zh-mo": "chinese-traditional",
+    "zh-hant": "chinese-traditional",
+}
+_TLD_FAMILY: dict[str, str] = {
+    **dict.fromkeys(("pl", "cz", "sk", "hu", "si", "hr", "ba", "ro", "al"), "central"),
+    **dict.fromkeys(("ru", "su", "ua", "by", "bg", "mk", "rs", "kz", "kg", "mn"), "cyrillic"),
+    **dict.fromkeys(("lt", "lv", "ee"), "baltic"),
+    **dict.fromkeys(("tr", "az"), "turkish"),
+    **dict.fromkeys(("il",), "hebrew"),
+    **dict.fromkeys(("sa", "eg", "ae", "iq", "jo", "sy", "ir"), "arabic"),
+    **dict.fromkeys(("tw", "hk", "mo"), "chinese-traditional"),
+    "gr": "greek",
+    "vn": "vietnamese",
+    "th": "thai",
+    "jp": "japanese",
+    "kr": "korean",
+    "cn": "chinese-simplified",
+}
+_LATIN_SINGLE_BYTE = frozenset(
+    {"cp1252", "cp1250", "cp1254", "cp1257", "mac-roman", "latin-1", "iso8859-1"}
+    | {f"iso8859-{n}" for n in (2, 3, 4, 9, 10, 13, 14, 15, 16)}
+)
+_LANG_ATTR = re.compile(
+    rb"<html\b[^>]*?\blang\s*=\s*[\"']?\s*([a-z]{2,3}(?:[-_][a-z0-9]{2,8})?)"
+    rb"|<meta\s[^>]*?http-equiv\s*=\s*[\"']?content-language[\"']?[^>]*?content\s*=\s*"
+    rb"[\"']?\s*([a-z]{2,3}(?:[-_][a-z0-9]{2,8})?)",
+    re.IGNORECASE,
+)
+
+def _language_hint(raw: bytes, url: str | None) -> str | None:
+    """The writing system the page declares (``lang``, Content-Language) or its address
+    implies (top-level domain), as a key of ``_FAMILIES``; None when neither says."""
+    match = _LANG_ATTR.search(raw, 0, 16384)
+    if match:
+        tag = (match.group(1) or match.group(2)).decode("ascii").lower().replace("_", "-")
+        family = _LANGUAGE_FAMILY.get(tag) or _LANGUAGE_FAMILY.get(tag.split("-")[0])
+        if tag.startswith("zh-") and tag.split("-")[1] in ("tw", "hk", "mo", "hant"):
+            family = "chinese-traditional"
+        return family or "western"
+    if url:
+        host = urlsplit(url).hostname or ""
+        family = _TLD_FAMILY.get(host.rpartition(".")[2])
+        if family:
+            return family
     return None
 
 
-def _undeclared(raw: bytes) -> Decoded:
+def _undeclared(raw: bytes, url: str | None) -> Decoded:
     utf16 = _utf16_pattern(raw)
     if utf16:
         return Decoded(raw.decode(utf16, "replace"), utf16, "detected", guessed=True)
     try:
         return Decoded(raw.decode("utf-8"), "utf-8", "default", guessed=False)
+    except UnicodeDecodeError:
+        return _guess(raw, url)
+
+
+def _guess(raw: bytes, url: str | None) -> Decoded:
+    """Detect the encoding of a page that is not UTF-8: among its language's encodings when
+    it names one, else by the detector, with windows-1252 for any Latin-script answer."""
+    try:
+        raw.decode("utf-8")
+        where = ""
     except UnicodeDecodeError as exc:
         where = _where(exc, 0)
     if len(raw) < _MIN_GUESS_BYTES:
@@ -399,14 +526,42 @@ def _undeclared(raw: bytes) -> Decoded:
             f"input is not valid UTF-8 ({where}) and too short to guess its encoding",
             hint=_HINT,
         )
-    best = charset_normalizer.from_bytes(raw).best()
-    found = _any_text_codec(best.encoding) if best else None
-    if found is not None and found[0] != "utf-7":
+    hint = _language_hint(raw, url)
+    candidates = _FAMILIES[hint] if hint else ()
+    for codec in _detect(raw, candidates):
+        found = _any_text_codec(codec)
+        if found is None or found[0] == "utf-7":
+            continue
+        errors = "newsvoice-c1" if found[1].startswith("cp125") else "strict"
         try:
-            return Decoded(raw.decode(found[1]), found[0], "detected", guessed=True)
+            return Decoded(raw.decode(found[1], errors), found[0], "detected", guessed=True)
         except UnicodeDecodeError:
-            pass
+            continue
     raise DecodeError(f"cannot tell the input's encoding (it is not UTF-8: {where})", hint=_HINT)
+
+
+_C1_BYTES = re.compile(rb"[\x80-\x9f]")
+
+
+def _detect(raw: bytes, candidates: tuple[str, ...]) -> list[str]:
+    """Codecs to try, best first."""
+    if len(candidates) == 1:
+        return [candidates[0], "cp1252"]
+    if candidates == _FAMILIES["central"]:
+        # windows-1250 writes š ž ś ź ť in 0x8A-0x9F, where ISO-8859-2 has only controls:
+        # Central European text without one byte there is ISO-8859-2
+        return list(candidates) if _C1_BYTES.search(raw) else list(reversed(candidates))
+    if candidates:
+        results = charset_normalizer.from_bytes(raw, cp_isolation=list(candidates))
+        ranked = [m.encoding for m in results]
+        return ranked + [c for c in candidates if c not in ranked]
+    best = charset_normalizer.from_bytes(raw).best()
+    if best is None:
+        return ["cp1252"]
+    name = _python_name(best.encoding) or best.encoding
+    if name in _LATIN_SINGLE_BYTE:
+        return ["cp1252", name]  # WHATWG: windows-1252 unless the page says otherwise
+    return [name, "cp1252"]
 
 
 def decode_bytes(
@@ -414,9 +569,11 @@ def decode_bytes(
     *,
     header_charset: str | None = None,
     given: str | None = None,
+    url: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Decoded:
-    """Decode a document: ``given``, BOM, HTTP charset, ``<meta>``, UTF-8, then a guess.
+    """Decode a document: ``given``, BOM, HTTP charset, ``<meta>``, UTF-8, then a guess
+    biased by the page's language or, failing that, ``url``'s top-level domain.
 
     Raises InputTooLarge, InputError (empty), NotHTML (binary), DecodeError, or ConfigError
     (unknown ``given``).
@@ -434,7 +591,7 @@ def decode_bytes(
     if given is not None:
         decoded = _given(raw, given)
     else:
-        decoded = _declared(raw, header_charset) or _undeclared(raw)
+        decoded = _declared(raw, header_charset, url) or _undeclared(raw, url)
     if not decoded.text or decoded.text.isspace():
         raise InputError("input is empty")
     return decoded
