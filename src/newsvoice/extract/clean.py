@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .rules import Rules, class_tokens
+from .rules import Rules, class_tokens, head_tokens
+from .tree import prose_mass
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
@@ -101,8 +102,11 @@ WEAK_TOKENS = frozenset(
     }
 )
 PROSE = 200  # characters of non-link text
+PROSE_SHARE = 0.7
+HEADER_PROSE = 100
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _TOKEN_CACHE: dict[str, frozenset[str]] = {}
+_HEAD_CACHE: dict[str, frozenset[str]] = {}
 
 
 @dataclass(slots=True)
@@ -129,6 +133,23 @@ def tokens_of(el: Tag) -> frozenset[str]:
     return frozenset(found)
 
 
+def head_tokens_of(el: Tag) -> frozenset[str]:
+    """The tokens of an element's class and id that say what it is (see ``head_tokens``)."""
+    found: set[str] = set()
+    for attr in TOKEN_ATTRS:
+        value = el.get(attr)
+        if not value:
+            continue
+        for part in value if isinstance(value, list) else value.split():
+            cached = _HEAD_CACHE.get(part)
+            if cached is None:
+                cached = frozenset(head_tokens(part))
+                if len(_HEAD_CACHE) < 50_000:
+                    _HEAD_CACHE[part] = cached
+            found |= cached
+    return frozenset(found)
+
+
 def is_hidden(el: Tag) -> bool:
     attrs = el.attrs
     if "hidden" in attrs:
@@ -146,6 +167,16 @@ def _is_paywall_prompt(el: Tag, stats: TreeStats, rules: Rules) -> bool:
     return rules.paywall.matches_text(el.get_text(" "))
 
 
+def _article_header(el: Tag, mass: dict[int, int]) -> bool:
+    """An article's own <header> that holds its opening paragraph (a lead or standfirst),
+    not the site's banner."""
+    return (
+        el.name == "header"
+        and mass.get(id(el), 0) >= HEADER_PROSE
+        and el.find_parent(("article", "main")) is not None
+    )
+
+
 def _own_text(stats: TreeStats, el: Tag) -> int:
     """Characters of text outside links: what a reader reads rather than clicks."""
     key = id(el)
@@ -160,6 +191,7 @@ def clean(
     report = CleanReport()
     root = stats.elements[0]
     guard = max(400, int(_own_text(stats, root) * 0.35))
+    mass = prose_mass(stats)
     enclosing = {id(a) for a in headline.parents} if headline is not None else set()
     doomed: list[Tag] = []
     dead: set[int] = set()  # doomed elements and everything inside them
@@ -185,7 +217,7 @@ def clean(
             continue
         big = _own_text(stats, el) >= guard
         in_quote = el.parent is not None and el.parent.name in ("blockquote", "figure")
-        if name in CHROME_TAGS and not big and not in_quote:
+        if name in CHROME_TAGS and not big and not in_quote and not _article_header(el, mass):
             doom(el)
             continue
         if not el.attrs or id(el) in enclosing:
@@ -198,12 +230,20 @@ def clean(
             continue
         if not tokens:
             continue
-        if tokens & rules.paywall.classes:
+        # mostly running text, not a list of cards or names
+        prose = mass.get(id(el), 0) >= max(PROSE, _own_text(stats, el) * PROSE_SHARE)
+        if (paywall := tokens & rules.paywall.classes) and (
+            not prose or paywall & head_tokens_of(el)
+        ):
             doom(el)
             if _is_paywall_prompt(el, stats, rules):
                 report.paywall_prompts += 1
         elif matched := tokens & rules.boilerplate.classes:
+            # an element that holds prose is kept when the tokens that matched are weak or
+            # only qualify a part of it ("field--label-hidden", "elementor-widget-text")
             if matched <= WEAK_TOKENS and _own_text(stats, el) >= PROSE:
+                continue
+            if prose and not matched & head_tokens_of(el):
                 continue
             doom(el)
     selected: list[Tag] = [el for selector in rules.selectors for el in selector.select(soup)]

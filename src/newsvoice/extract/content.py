@@ -12,7 +12,7 @@ from collections import defaultdict
 from bs4 import Tag
 
 from .clean import tokens_of
-from .tree import BLOCK_TAGS, TreeStats, is_text
+from .tree import BLOCK_TAGS, TreeStats, is_text, prose_mass
 
 PARAGRAPH_TAGS = frozenset({"p", "pre", "td", "blockquote", "dd"})
 DIV_LIKE = frozenset({"div", "section", "article", "main", "span", "font", "center", "li"})
@@ -176,7 +176,7 @@ def _paragraph_score(el: Tag, stats: TreeStats) -> float:
     else:
         return 0.0
     commas = text.count(",") + text.count("，") + text.count("、") + text.count("،")
-    return (1.0 + commas + min(length / 100.0, 3.0)) * (1.0 - density)
+    return (1.0 + commas + min(length / 100.0, 10.0)) * (1.0 - density)
 
 
 def find_body(root: Tag, stats: TreeStats) -> list[Tag]:
@@ -203,7 +203,55 @@ def find_body(root: Tag, stats: TreeStats) -> list[Tag]:
         return []
     final = {key: scores[key] * (1.0 - stats.link_density(nodes[key])) for key in nodes}
     top = _promote(nodes, final, root)
-    return _with_siblings(top, nodes, final, stats)
+    mass = prose_mass(stats)
+    top = _widen(top, mass, stats, root)
+    return _with_siblings(top, nodes, final, stats, mass)
+
+
+def _running_text(el: Tag, stats: TreeStats, mass: dict[int, int]) -> bool:
+    """A block made mostly of paragraphs of prose (an article's header with its lead, the
+    part of the body after an embed), not of a class that says it is something else."""
+    own = mass.get(id(el), 0)
+    return (
+        own >= SIBLING_PROSE
+        and own >= stats.text.get(id(el), 0) * SIBLING_SHARE
+        and class_weight(el) >= 0
+    )
+
+
+SIBLING_PROSE = 80
+SIBLING_SHARE = 0.5
+
+
+def _widen(top: Tag, mass: dict[int, int], stats: TreeStats, root: Tag) -> Tag:
+    """Move up to an ancestor that holds clearly more running text than ``top``: the
+    article's other sections, after a sub-heading, a figure or a promo split it."""
+    own = mass.get(id(top), 0)
+    own_text = stats.text.get(id(top), 0)
+    best = top
+    node = top
+    for _ in range(WIDEN_LEVELS):
+        parent = node.parent
+        if not isinstance(parent, Tag) or parent is root or parent.name in ("body", "html"):
+            break
+        node = parent
+        extra = mass.get(id(node), 0) - own
+        extra_text = stats.text.get(id(node), 0) - own_text
+        if (
+            extra >= max(WIDEN_MIN, own * WIDEN_SHARE)
+            and extra >= extra_text * WIDEN_DENSITY
+            and stats.link_density(node) < 0.3
+        ):
+            best = node
+            own = mass.get(id(node), 0)
+            own_text = stats.text.get(id(node), 0)
+    return best
+
+
+WIDEN_LEVELS = 3
+WIDEN_MIN = 160
+WIDEN_SHARE = 0.2
+WIDEN_DENSITY = 0.6
 
 
 def _promote(nodes: dict[int, Tag], final: dict[int, float], root: Tag) -> Tag:
@@ -254,7 +302,11 @@ def _promote(nodes: dict[int, Tag], final: dict[int, float], root: Tag) -> Tag:
 
 
 def _with_siblings(
-    top: Tag, nodes: dict[int, Tag], final: dict[int, float], stats: TreeStats
+    top: Tag,
+    nodes: dict[int, Tag],
+    final: dict[int, float],
+    stats: TreeStats,
+    mass: dict[int, int],
 ) -> list[Tag]:
     parent = top.parent
     if not isinstance(parent, Tag) or parent.name in ("html", "[document]"):
@@ -263,19 +315,31 @@ def _with_siblings(
     threshold = max(10.0, top_score * 0.2)
     top_classes = top.get("class")
     chosen: list[Tag] = []
+    after_top = False
+    pending: list[Tag] = []  # prose after the body: kept only if more body follows
     for sibling in parent.find_all(True, recursive=False):
         if sibling is top:
             chosen.append(sibling)
+            after_top = True
             continue
         bonus = top_score * 0.2 if top_classes and sibling.get("class") == top_classes else 0.0
-        if final.get(id(sibling), -1e9) + bonus >= threshold:
+        if final.get(id(sibling), -1e9) + bonus >= threshold or _loose_paragraph(sibling, stats):
+            chosen.extend(pending)
+            pending.clear()
             chosen.append(sibling)
-        elif sibling.name == "p":
-            length = stats.text.get(id(sibling), 0)
-            density = stats.link_density(sibling)
-            text = sibling.get_text().strip()
-            if (length >= 80 and density < 0.25) or (
-                0 < length < 80 and density == 0 and text.endswith((".", "!", "?", "”", '"'))
-            ):
-                chosen.append(sibling)
+        elif _running_text(sibling, stats, mass):
+            # an article's header with its lead before the body; a part between two parts
+            (pending if after_top else chosen).append(sibling)
     return chosen
+
+
+def _loose_paragraph(el: Tag, stats: TreeStats) -> bool:
+    """A <p> beside the body that reads as part of it."""
+    if el.name != "p":
+        return False
+    length = stats.text.get(id(el), 0)
+    density = stats.link_density(el)
+    text = el.get_text().strip()
+    return (length >= 80 and density < 0.25) or (
+        0 < length < 80 and density == 0 and text.endswith((".", "!", "?", "”", '"'))
+    )

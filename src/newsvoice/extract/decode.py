@@ -338,6 +338,7 @@ def gunzip_capped(raw: bytes, limit: int, *, what: str = "input") -> bytes:
 
 # --- decoding ---------------------------------------------------------------------------------
 
+
 def _display(name: str) -> str:
     return name.upper() if name.startswith("utf") else name
 
@@ -407,9 +408,7 @@ def _legacy_not_utf8(raw: bytes) -> bool:
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
-        return not any(
-            _valid_utf8(m.group()) for m in _UTF8_MULTIBYTE.finditer(raw, 0, 1 << 20)
-        )
+        return not any(_valid_utf8(m.group()) for m in _UTF8_MULTIBYTE.finditer(raw, 0, 1 << 20))
     return False
 
 
@@ -484,6 +483,7 @@ _LANG_ATTR = re.compile(
     rb"[\"']?\s*([a-z]{2,3}(?:[-_][a-z0-9]{2,8})?)",
     re.IGNORECASE,
 )
+
 
 def _language_hint(raw: bytes, url: str | None) -> str | None:
     """The writing system the page declares (``lang``, Content-Language) or its address

@@ -68,6 +68,27 @@ def class_tokens(value: str) -> list[str]:
     return [value.lower(), *words, *pairs]
 
 
+_RESPONSIVE = re.compile(
+    r"^(?:hidden|visible|show|hide)-(?:xs|sm|md|lg|xl|xxl|s|m|l|mobile|phone|tablet|desktop)\b"
+)
+
+
+def head_tokens(value: str) -> list[str]:
+    """The tokens that say what an element *is*: the whole value, its first word and its
+    first word pair (``comments-area`` → comments-area, comments). Later words qualify a
+    part or a state (``field--label-hidden``, ``elementor-widget-text-editor``, ``cmp-text``
+    is a component's text), and a responsive-visibility utility (``hidden-xs``) names a
+    screen size, not hidden content."""
+    lowered = value.lower()
+    if _RESPONSIVE.match(lowered):
+        return []
+    words = [w for w in _TOKEN_SPLIT.split(_CAMEL.sub("-", value).lower()) if w]
+    head = [lowered, *words[:1]]
+    if len(words) >= 2:
+        head.append(f"{words[0]}-{words[1]}")
+    return head
+
+
 def _compile(section: str, data: dict[str, list[str]]) -> RuleSet:
     patterns = data["text"]
     for pattern in patterns:

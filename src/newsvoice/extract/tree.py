@@ -198,3 +198,34 @@ def measure(root: Tag, elements: list[Tag] | None = None) -> TreeStats:
         if has_block:
             blocky.add(key)
     return TreeStats(text, links, ptext, elements, blocky)
+
+
+PROSE = 80  # characters: a paragraph this long, with few links, is running text
+_LEAF_TEXT = frozenset({"div", "section", "article", "main", "span", "font", "center", "li", "td"})
+
+
+def prose_mass(stats: TreeStats) -> dict[int, int]:
+    """Characters of running text (paragraphs of PROSE characters or more, few links) under
+    each element."""
+    mass: dict[int, int] = {}
+    for el in reversed(stats.elements):
+        key = id(el)
+        total = 0
+        for child in el.contents:
+            if isinstance(child, Tag):
+                total += mass.get(id(child), 0)
+        if el.name == "p" or (el.name in _LEAF_TEXT and key not in stats.blocky):
+            length = stats.text.get(key, 0)
+            if length >= PROSE and stats.link_density(el) < 0.3 and not _teaser(el, stats):
+                total = max(total, length)
+        mass[key] = total
+    return mass
+
+
+def _teaser(el: Tag, stats: TreeStats) -> bool:
+    """A story's summary in a list of other stories: cut short, or beside its title link."""
+    text = el.get_text().rstrip()
+    if text.endswith(("...", "…")):
+        return True
+    parent = el.parent
+    return isinstance(parent, Tag) and stats.link_density(parent) >= 0.2

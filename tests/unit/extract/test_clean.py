@@ -59,3 +59,37 @@ def test_the_headline_container_stays_though_its_class_is_chrome_like() -> None:
         headline=True,
     )
     assert "Council agrees the plan" in html
+
+
+PROSE_P = (
+    "<p>This paragraph is running text of the article, long enough to read as prose, with "
+    "clauses, commas and a full stop at the end of each of its two sentences. It goes on a "
+    "little more so that the element holds well over two hundred characters of text.</p>"
+)
+
+
+def test_a_token_that_qualifies_a_part_does_not_remove_prose() -> None:
+    # Drupal's "the label is hidden", a page builder's text widget, a responsive utility
+    for cls in ("field field--label-hidden", "elementor-widget-text-editor", "hidden-xs"):
+        text, _ = cleaned(f"<html><body><div class='{cls}'>{PROSE_P}</div></body></html>")
+        assert "running text of the article" in text, cls
+
+
+def test_what_an_element_is_still_removes_it() -> None:
+    for cls in ("hidden", "sidebar", "widget", "comments-area"):
+        text, _ = cleaned(
+            f"<html><body><div class='story'>{PROSE_P * 3}</div>"
+            f"<div class='{cls}'>{PROSE_P.replace('running text', 'aside text')}</div>"
+            "</body></html>"
+        )
+        assert "aside text" not in text, cls
+
+
+def test_an_articles_header_with_a_lead_stays_but_the_site_banner_goes() -> None:
+    text, _ = cleaned(
+        "<html><body><header><p>Site banner with a long slogan that runs on and on for more "
+        "than a hundred characters of text, just to be sure.</p></header><article><header>"
+        f"<h1>Title</h1>{PROSE_P}</header><p>Body.</p></article></body></html>"
+    )
+    assert "running text of the article" in text
+    assert "Site banner" not in text

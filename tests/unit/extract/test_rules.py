@@ -222,3 +222,14 @@ def test_class_tokens_split_camel_case_dashes_and_underscores(
 
 def test_class_tokens_are_lower_case() -> None:
     assert all(t == t.lower() for t in class_tokens("ArticleBody-MainText_XL"))
+
+
+def test_head_tokens_name_what_an_element_is() -> None:
+    from newsvoice.extract.rules import head_tokens
+
+    assert head_tokens("comments-area") == ["comments-area", "comments", "comments-area"]
+    assert "hidden" not in head_tokens("field--label-hidden")
+    assert "widget" not in head_tokens("elementor-widget-text-editor")
+    assert head_tokens("hidden-xs") == []
+    assert head_tokens("visible-md") == []
+    assert "hidden" in head_tokens("hidden")
