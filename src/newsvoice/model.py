@@ -24,6 +24,21 @@ CONTENT_NAMESPACE = uuid.UUID("6f1d3c52-8a55-5b7e-9a2e-2d6c1f0b9e41")
 
 PaywallState = Literal["open", "truncated", "unknown"]
 PAYWALL_STATES: tuple[PaywallState, ...] = ("open", "truncated", "unknown")
+CompletenessReason = Literal["declared-body-longer", "next-page", "paywall"]
+COMPLETENESS_REASONS: tuple[CompletenessReason, ...] = (
+    "declared-body-longer",
+    "next-page",
+    "paywall",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Evidence that an extracted article may be incomplete: a ``reason`` code and a
+    sentence naming what may be missing."""
+
+    reason: CompletenessReason
+    detail: str
 
 
 # --- inlines -------------------------------------------------------------------------------
@@ -205,6 +220,8 @@ class Article:
     blocks: tuple[Block, ...] = ()
     paywall: PaywallState = "unknown"
     provenance: Provenance = field(default_factory=lambda: Provenance(source="<string>"))
+    completeness: tuple[Gap, ...] = ()
+    """Why the article may be incomplete; empty when there is no sign of it."""
 
     def __post_init__(self) -> None:
         for name in ("published", "modified"):
@@ -213,6 +230,15 @@ class Article:
                 raise ValueError(f"Article.{name} must be timezone-aware")
         if self.paywall not in PAYWALL_STATES:
             raise ValueError(f"Article.paywall must be one of {PAYWALL_STATES}")
+        for gap in self.completeness:
+            if gap.reason not in COMPLETENESS_REASONS:
+                raise ValueError(f"Article.completeness reasons are {COMPLETENESS_REASONS}")
+
+    @property
+    def incomplete(self) -> str:
+        """One sentence saying what may be missing, or "" for an article with no sign of a
+        gap: for warnings, accessibility summaries and episode descriptions."""
+        return " ".join(gap.detail for gap in self.completeness)
 
     @property
     def text(self) -> str:
@@ -230,6 +256,14 @@ class Article:
         return self.language if self.language != "und" else "en"
 
     def to_dict(self) -> dict[str, Any]:
+        out = self._dict()
+        if self.completeness:  # present only when there is a sign of a gap
+            out["completeness"] = [
+                {"reason": gap.reason, "detail": gap.detail} for gap in self.completeness
+            ]
+        return out
+
+    def _dict(self) -> dict[str, Any]:
         return {
             "schema": SCHEMA_VERSION,
             "id": self.id,
@@ -278,6 +312,10 @@ class Article:
                 lead_figure=_figure_in(lead) if lead else None,
                 blocks=tuple(_block_in(b) for b in data.get("blocks", ())),
                 paywall=data.get("paywall", "unknown"),
+                completeness=tuple(
+                    Gap(reason=g["reason"], detail=g["detail"])
+                    for g in data.get("completeness", ())
+                ),
                 provenance=Provenance(
                     source=prov["source"],
                     final_url=prov.get("final_url"),

@@ -11,6 +11,7 @@ skip: what loaded, failures only reported).
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
     from .model import Article
 
+log = logging.getLogger(__name__)
 SOURCE_SUFFIXES = (".html", ".htm", ".txt")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 TEXT_SUFFIXES = (".txt", ".text", ".txt.gz")
@@ -312,6 +314,10 @@ class Loading:
                     self.report(outcome.source, outcome.error)
             elif outcome.article is not None:
                 self.loaded += 1
+                if outcome.article.incomplete:
+                    log.warning(
+                        "%s may be incomplete: %s", outcome.source, outcome.article.incomplete
+                    )
                 yield outcome.article
 
     def articles(self) -> list[Article]:

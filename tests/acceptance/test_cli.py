@@ -366,3 +366,23 @@ def test_private_address_is_blocked_before_connecting() -> None:
     assert "10.255.255.1 is private" in line
     assert "pass --allow-private" in line
     assert elapsed < 5  # an attempted connection would hang for the 10 s connect timeout
+
+
+COMPLETENESS = Path(__file__).parents[1] / "data" / "completeness"
+
+
+@pytest.mark.parametrize("name", ["declared-longer.html", "next-page.html", "paywall-teaser.html"])
+def test_an_incomplete_article_gets_one_warning_line(name: str) -> None:
+    done = run_newsvoice("extract", "--json", COMPLETENESS / name)
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1
+    assert re.fullmatch(rf"warning: .*{re.escape(name)} may be incomplete: .+", warnings[0])
+    assert json.loads(done.stdout)["completeness"]
+
+
+def test_a_complete_article_gets_no_warning() -> None:
+    done = run_newsvoice("extract", "--json", SAMPLES / "localnews-council-budget.html")
+    assert done.returncode == 0
+    assert "warning:" not in done.stderr
+    assert "completeness" not in json.loads(done.stdout)

@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
@@ -15,12 +16,14 @@ from ..model import (
     Article,
     Block,
     Figure,
+    Gap,
     Heading,
     Image,
     ListBlock,
     Paragraph,
     PaywallState,
     Provenance,
+    Text,
     article_id,
     block_text,
     inline_text,
@@ -76,12 +79,14 @@ def extract_article(
     stats = measure(soup, page.elements)
     picture = _picture_after_headline(meta, base, resources)
     paywalled_part_present = _paywalled_part_present(meta, soup)
+    next_page = _next_page(page.by_name("a", "link"), base)
     page_chrome = clean(soup, stats, rules, meta.headline_tag)
     body_root = soup.body if isinstance(soup.body, Tag) else soup
     body_stats = measure(body_root)
     chosen = find_body(body_root, body_stats)
     blocks = BlockBuilder(base, meta.consumed, body_stats, resources).build(chosen)
     blocks, chrome_hits = _filter(blocks, rules, meta)
+    blocks = _declared_body(blocks, meta.article_body)
     if not any(isinstance(b, Paragraph | ListBlock) for b in blocks):
         raise NoContentFound(
             "no article text found", hint="the page may be an index, a login page or empty"
@@ -103,6 +108,7 @@ def extract_article(
     )
     headline = meta.headline or _fallback_headline(blocks, meta)
     canonical = meta.url
+    gaps = _gaps(meta.article_body, standfirst, body_text, next_page, paywall)
     return Article(
         id=article_id(
             canonical,
@@ -124,7 +130,88 @@ def extract_article(
         blocks=tuple(blocks),
         paywall=paywall,
         provenance=provenance,
+        completeness=gaps,
     )
+
+
+DECLARED_MIN = 200  # characters: a declared articleBody shorter than this is a summary
+DECLARED_INSTEAD = 0.5  # kept text under this share of the declared body: use the declared
+DECLARED_GAP = 0.8  # kept text under this share: the article may be incomplete
+
+
+def _declared_body(blocks: list[Block], declared: str) -> list[Block]:
+    """The publisher's own ``articleBody`` (JSON-LD) as paragraphs, when the page's markup
+    holds clearly less of it than it declares (text rendered by script, a paywall that
+    hides what the page carries)."""
+    if len(declared) < DECLARED_MIN:
+        return blocks
+    kept = sum(len(block_text(b)) for b in blocks if not isinstance(b, Figure))
+    if kept >= len(squash(declared)) * DECLARED_INSTEAD:
+        return blocks
+    paragraphs = [squash(p) for p in re.split(r"\n\s*\n|\n(?=\S)", declared)]
+    declared_blocks: list[Block] = []
+    declared_blocks.extend(b for b in blocks[:1] if isinstance(b, Figure))
+    declared_blocks.extend(Paragraph((Text(p),)) for p in paragraphs if p)
+    return declared_blocks
+
+
+_PAGE_URL = re.compile(
+    r"(?:[?&](?:page|pg|p|seite|pagina|strona)=(\d{1,3})(?:&|$)"
+    r"|/(?:page|seite|pagina|strona)[/-]?(\d{1,3})/?$|[/_-](\d{1,2})/?(?:\.s?html?)?$)",
+    re.IGNORECASE,
+)
+_NEXT_TEXT = re.compile(
+    r"^\W*(?:next page|page suivante|página siguiente|pagina successiva|nächste seite|"
+    r"weiter zu seite \d+|volgende pagina|następna strona|próxima página|seite \d+|page \d+)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _next_page(links: list[Tag], base: str | None) -> str | None:
+    """The address of the article's next page: a ``rel=next`` link or a "next page" link
+    whose address is this page's with a page number (not the next article)."""
+    here = (base or "").split("#")[0].rstrip("/")
+    for link in links:
+        href = link.get("href")
+        if not isinstance(href, str) or not href.strip():
+            continue
+        rel: list[str] | str = link.get("rel") or []
+        is_next = "next" in rel or (
+            link.name == "a" and _NEXT_TEXT.match(link.get_text(" ", strip=True)) is not None
+        )
+        if not is_next:
+            continue
+        target = urljoin(base or "", href.strip()).split("#")[0]
+        match = _PAGE_URL.search(target)
+        if match is None or int(next(g for g in match.groups() if g)) < 2:
+            continue
+        if not here or target.startswith(here[: max(len(here) - 8, 1)]):
+            return target
+    return None
+
+
+def _gaps(
+    declared: str, standfirst: str, body: str, next_page: str | None, paywall: PaywallState
+) -> tuple[Gap, ...]:
+    gaps: list[Gap] = []
+    if paywall == "truncated":
+        gaps.append(Gap("paywall", "A paywall cuts the article off: only its free part is here."))
+    if len(declared) >= DECLARED_MIN:
+        kept = len(squash(standfirst)) + len(squash(body))
+        want = len(squash(declared))
+        if kept < want * DECLARED_GAP:
+            gaps.append(
+                Gap(
+                    "declared-body-longer",
+                    f"The page declares a longer text ({want:,} characters) than was found "
+                    f"({kept:,}): part of the article may be missing.",
+                )
+            )
+    if next_page:
+        gaps.append(
+            Gap("next-page", f"The article continues on another page ({next_page}), not read.")
+        )
+    return tuple(gaps)
 
 
 def decode_page(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from html import unescape as html_unescape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -105,6 +106,7 @@ class PageMeta:
     image_credit: str = ""
     accessible_for_free: bool | None = None
     paywalled_selectors: list[str] = field(default_factory=list)
+    article_body: str = ""  # JSON-LD articleBody, as plain text
     headline_tag: Tag | None = None
     consumed: set[int] = field(default_factory=set)  # id() of tags used above
 
@@ -207,6 +209,9 @@ def read_metadata(page: Page, base_url: str | None) -> PageMeta:
     meta.image_caption = squash(image.get("caption", ""))
     meta.image_credit = squash(image.get("credit", ""))
 
+    body = ld.get("articleBody")
+    if isinstance(body, str):
+        meta.article_body = _plain(body)
     free = ld.get("isAccessibleForFree")
     meta.accessible_for_free = _bool(free)
     for part in _as_list(ld.get("hasPart")):
@@ -338,6 +343,13 @@ def _json_ld_article(objects: list[dict[str, Any]]) -> dict[str, Any]:
         if is_article and (not best or (not best.get("headline") and obj.get("headline"))):
             best = obj
     return best
+
+
+def _plain(text: str) -> str:
+    """Declared text as plain text: markup some publishers leave in it is removed."""
+    if "<" in text and ">" in text:
+        text = BeautifulSoup(text, "lxml").get_text("\n")
+    return html_unescape(text).strip()
 
 
 def _site_from_graph(objects: list[dict[str, Any]]) -> str:

@@ -73,6 +73,7 @@ class Episode:
     readalong: str = ""
     readalong_bytes: int = 0
     inputs: str = ""  # fingerprint of what the files were made from (article, voice, version)
+    incomplete: str = ""  # what the source page may not hold (Article.incomplete)
 
     @property
     def guid(self) -> str:
@@ -98,6 +99,8 @@ class Episode:
         data = asdict(self)
         data["published"] = self.published.isoformat()
         data["updated"] = self.updated.isoformat()
+        if not self.incomplete:
+            del data["incomplete"]  # records of complete articles stay as they were
         return {"version": RECORD_VERSION, **data}
 
     @classmethod
@@ -154,6 +157,7 @@ class Episode:
             readalong=files.get("readalong", ""),
             readalong_bytes=sizes.get("readalong", 0),
             inputs=inputs,
+            incomplete=article.incomplete,
         )
 
 

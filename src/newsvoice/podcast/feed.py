@@ -144,6 +144,9 @@ def _description(episode: Episode, base_url: str) -> str:
     parts = []
     if episode.standfirst:
         parts.append(f"<p>{html.escape(episode.standfirst, quote=False)}</p>")
+    if episode.incomplete:
+        note = f"Note: this episode may not hold the whole article. {episode.incomplete}"
+        parts.append(f"<p>{html.escape(note, quote=False)}</p>")
     links = []
     original = web_url(episode.url)
     if original:

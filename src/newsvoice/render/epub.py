@@ -586,6 +586,12 @@ def _accessibility(book: _Book, has_cover: bool, language: str) -> dict[str, Any
             "This publication is a news article as text, with a heading structure, a table "
             "of contents and a logical reading order."
         ]
+    gaps = [a for a in book.articles if a.incomplete]
+    if gaps:
+        parts.extend(
+            f"The source of “{a.headline}” may not hold the whole article: {a.incomplete}"
+            for a in gaps
+        )
     if images == 1:
         parts.append("Its one image has a text description.")
     elif images:

@@ -4,13 +4,14 @@ headline and standfirst, block filtering, the lead figure and the paywall state.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
 from newsvoice.errors import NoContentFound, NotHTML
 from newsvoice.extract import extract_article
 from newsvoice.extract.article import EXTRACTOR_VERSION, decode_page
-from newsvoice.model import Figure, Heading, Paragraph
+from newsvoice.model import Article, Figure, Heading, Paragraph
 
 BODY = " ".join(f"Sentence {n} of the council story says something new." for n in range(40))
 
@@ -101,3 +102,52 @@ def test_a_paywalled_teaser_is_truncated_and_a_free_article_open() -> None:
 def test_a_page_without_article_text_is_refused() -> None:
     with pytest.raises(NoContentFound, match="no article text"):
         extract_article("<html><body><nav><a href='/'>Home</a></nav></body></html>")
+
+
+# --- completeness ---------------------------------------------------------------------------
+
+COMPLETENESS = Path(__file__).parents[2] / "data" / "completeness"
+SAMPLES = Path(__file__).parents[3] / "samples"
+
+
+@pytest.mark.parametrize(
+    ("name", "reason", "words"),
+    [
+        ("declared-longer.html", "declared-body-longer", "658 characters"),
+        ("next-page.html", "next-page", "https://news.example/2024/05/new-library/2/"),
+        ("paywall-teaser.html", "paywall", "paywall"),
+    ],
+)
+def test_evidence_of_a_gap_is_recorded(name: str, reason: str, words: str) -> None:
+    article = extract_article((COMPLETENESS / name).read_bytes())
+    assert [gap.reason for gap in article.completeness] == [reason]
+    assert words in article.incomplete
+    assert article.to_dict()["completeness"][0]["reason"] == reason
+    assert Article.from_dict(article.to_dict()) == article
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.glob("*.html")))
+def test_a_complete_page_has_no_completeness_field(name: str) -> None:
+    article = extract_article((SAMPLES / name).read_bytes())
+    assert article.completeness == ()
+    assert "completeness" not in article.to_dict()
+
+
+def test_a_declared_body_the_markup_does_not_hold_is_used() -> None:
+    declared = " ".join(f"Sentence {n} of the declared story, told in full." for n in range(12))
+    html = page(
+        "<p>Log in to read more.</p>",
+        head='<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", '
+        f'"articleBody": "{declared}"}}</script>',
+    )
+    article = extract_article(html)
+    assert "Sentence 11 of the declared story" in article.text
+    assert article.completeness == ()
+
+
+def test_a_link_to_the_next_article_is_not_a_next_page() -> None:
+    html = page(
+        head='<link rel="canonical" href="https://news.example/a/">'
+        '<link rel="next" href="https://news.example/another-story/">'
+    )
+    assert extract_article(html, "https://news.example/a/").completeness == ()

@@ -135,3 +135,18 @@ def test_a_feed_that_is_unsafe_or_broken_is_refused(tmp_path: Path, data: bytes)
     path.write_bytes(data)
     with pytest.raises(FeedCorrupt):
         read_feed(path)
+
+
+def test_an_incomplete_articles_episode_description_says_so() -> None:
+    note = "The article continues on another page (https://news.example/a/2/), not read."
+    data = build_feed(
+        CONFIG, [episode(incomplete=note), episode(id="x", slug="other")],
+        "https://example.org/listen/artwork.png", existing=None,
+        built=datetime(2026, 1, 1, tzinfo=UTC),
+    )  # fmt: skip
+    descriptions = [d.text or "" for d in etree.fromstring(data).iter("description")][1:]
+    assert "may not hold the whole article" in descriptions[0]
+    assert note in descriptions[0]
+    assert "may not hold the whole article" not in descriptions[1]
+    assert "incomplete" not in episode().to_dict()
+    assert Episode.from_dict(episode(incomplete=note).to_dict()).incomplete == note
