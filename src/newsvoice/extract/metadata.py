@@ -129,7 +129,7 @@ def read_metadata(page: Page, base_url: str | None) -> PageMeta:
     declared = [d for d in declared if d]
     h1 = _best_h1(found.h1, declared)
     if h1 is not None:
-        meta.headline = tidy(squash(h1.get_text(" ")))
+        meta.headline = _without_trailer(tidy(squash(h1.get_text(" "))), declared)
         meta.headline_tag = h1
         meta.consumed.add(id(h1))
     elif declared:
@@ -470,16 +470,39 @@ def _similar(a: str, b: str) -> bool:
     return len(wa & wb) / min(len(wa), len(wb)) >= 0.6
 
 
+def _likeness(a: str, b: str) -> float:
+    """Shared words over the words of the longer of the two."""
+    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    return len(wa & wb) / max(len(wa), len(wb), 1)
+
+
+def _without_trailer(shown: str, declared: list[str]) -> str:
+    """The shown headline without words appended to it in the h1 (a site name in a span):
+    the declared title when the shown one is that title plus a few words."""
+    for title in declared:
+        if len(title.split()) < 5 or title.endswith(("…", "...")):
+            continue
+        if shown.startswith(title) and shown != title:
+            rest = shown[len(title) :]
+            if rest[:1].isspace() and len(rest.split()) <= 4:
+                return title
+    return shown
+
+
 def _visible(el: Tag) -> bool:
     return not is_hidden(el) and not any(is_hidden(p) for p in el.parents)
 
 
 def _best_h1(candidates: list[Tag], declared: list[str]) -> Tag | None:
     h1s = [h for h in candidates if len(squash(h.get_text(" "))) >= 5 and _visible(h)]
-    for h1 in h1s:
-        text = squash(h1.get_text(" "))
-        if any(_similar(text, d) for d in declared):
-            return h1
+    matching = [
+        (max(_likeness(text, d) for d in declared), -index, h1)
+        for index, h1 in enumerate(h1s)
+        if any(_similar(text := squash(h1.get_text(" ")), d) for d in declared)
+    ]
+    if matching:
+        # the h1 most like a declared title: not a site-name h1 that the <title> contains
+        return max(matching, key=lambda m: m[:2])[2]
     for h1 in h1s:
         if h1.find_parent(["article", "main"]) is not None:
             return h1

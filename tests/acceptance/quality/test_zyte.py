@@ -1,7 +1,7 @@
 """Quality gate: newsvoice's body F1 on the Zyte benchmark's 181 real pages.
 
-The floors are pinned just under the measured values (F1 0.973, 91% of pages ≥ 0.9 on
-2026-11-28), so a change that makes extraction worse fails here instead of drifting.
+The floors are pinned just under the measured values (F1 0.974, 91% of pages ≥ 0.9 on
+2026-12-06), so a change that makes extraction worse fails here instead of drifting.
 Raise them when extraction improves; never lower them to make a change pass.
 """
 
@@ -11,9 +11,9 @@ import pytest
 
 from bench import zyte
 
-F1_FLOOR = 0.970  # the issue asks ≥ 0.960 (trafilatura 2.3.1); the best published is 0.970
+F1_FLOOR = 0.972  # measured 0.974 (2026-12-06); trafilatura 2.3.1 scores 0.953-0.960
 PRECISION_FLOOR = 0.964
-RECALL_FLOOR = 0.975
+RECALL_FLOOR = 0.980
 SHARE_GE_0_9_FLOOR = 0.90
 CORPUS_DIGEST = "800d0aecbe2d5be461e1a954cae869fe000edc6d3fffbd4256798537b2e6d9b2"
 
