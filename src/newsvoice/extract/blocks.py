@@ -456,6 +456,9 @@ class BlockBuilder:
         for el in elements:
             if self._is_inline(el):
                 blocks.extend(Paragraph(p) for p in _split_paragraphs(self._inlines(el)))
+            elif self._link_list(el) and id(el) not in self.skip:
+                # the body itself: a box of links inside it is chrome, the body is not
+                blocks.extend(self._children(el))
             else:
                 blocks.extend(self._block(el))
         return blocks

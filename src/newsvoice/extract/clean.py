@@ -209,11 +209,13 @@ def clean(
             doom(el)
             continue
         if name == "noscript":
-            # keep <noscript><img></noscript> fallbacks of lazy-loaded images
-            if el.find("img") is None or stats.text.get(id(el), 0) > 20:
-                doom(el)
-            else:
+            # keep <noscript><img></noscript> fallbacks of lazy-loaded images, and the
+            # article text a script-rendered page gives readers without scripts
+            prose_fallback = mass.get(id(el), 0) >= PROSE
+            if prose_fallback or (el.find("img") is not None and stats.text.get(id(el), 0) <= 20):
                 el.unwrap()
+            else:
+                doom(el)
             continue
         big = _own_text(stats, el) >= guard
         in_quote = el.parent is not None and el.parent.name in ("blockquote", "figure")

@@ -588,3 +588,24 @@ def test_data_image_that_is_not_what_it_claims_is_dropped() -> None:
     images = [b.image for b in article.blocks if isinstance(b, Figure) and b.image is not None]
     assert article.lead_figure is None
     assert images == []
+
+
+def test_a_body_made_mostly_of_links_is_still_the_body() -> None:
+    # a post that is a list of annotated links: a box of links inside a body is chrome,
+    # but the chosen body itself is not dropped for its links
+    from newsvoice.extract.blocks import BlockBuilder
+    from newsvoice.extract.tree import measure, parse_html
+    from newsvoice.model import block_text
+
+    items = "".join(
+        f"<p><a href='https://example.org/{n}'>A long linked title of story number {n} "
+        f"that the post recommends</a> via example.org</p>"
+        for n in range(6)
+    )
+    page = parse_html(f"<html><body><div class='post'>{items}</div></body></html>")
+    body = page.soup.body
+    assert body is not None
+    post = body.find("div")
+    blocks = BlockBuilder(None, set(), measure(body)).build([post])  # type: ignore[list-item]
+    assert len(blocks) == 6
+    assert "story number 5" in block_text(blocks[-1])

@@ -93,3 +93,14 @@ def test_an_articles_header_with_a_lead_stays_but_the_site_banner_goes() -> None
     )
     assert "running text of the article" in text
     assert "Site banner" not in text
+
+
+def test_article_text_in_noscript_is_kept_and_a_noscript_notice_is_not() -> None:
+    text, _ = cleaned(
+        f"<html><body><noscript>{PROSE_P}</noscript>"
+        "<noscript><p>Please enable JavaScript to view the comments.</p></noscript>"
+        "</body></html>"
+    )
+    assert "running text of the article" in text
+    assert "noscript" not in text
+    assert "enable JavaScript" not in text
