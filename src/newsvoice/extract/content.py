@@ -140,6 +140,19 @@ def class_weight(el: Tag) -> float:
     return weight
 
 
+CLASS_BONUS_TEXT = 800  # characters: a few paragraphs
+
+
+def _class_bonus(el: Tag, stats: TreeStats) -> float:
+    """The class vocabulary's weight; a positive one in proportion to the text the element
+    holds up to CLASS_BONUS_TEXT characters, so that a small box named "text" or "body"
+    does not outrank the article."""
+    weight = class_weight(el)
+    if weight > 0:
+        weight *= min(1.0, stats.text.get(id(el), 0) / CLASS_BONUS_TEXT)
+    return weight
+
+
 def _direct_text(el: Tag, stats: TreeStats) -> tuple[int, int, list[str]]:
     """Text held by ``el`` outside nested block elements: characters, link characters, and
     the strings themselves."""
@@ -194,7 +207,7 @@ def find_body(root: Tag, stats: TreeStats) -> list[Tag]:
             key = id(ancestor)
             if key not in nodes:
                 nodes[key] = ancestor
-                scores[key] = TAG_BASE.get(ancestor.name, 0.0) + class_weight(ancestor)
+                scores[key] = TAG_BASE.get(ancestor.name, 0.0) + _class_bonus(ancestor, stats)
             divider = 1 if level == 0 else 2 if level == 1 else level * 3
             scores[key] += score / divider
             ancestor = ancestor.parent

@@ -101,3 +101,19 @@ def test_teaser_summaries_are_not_running_text() -> None:
     )
     assert "Paragraph 0 of the story" in text
     assert "A summary of another story" not in text
+
+
+def test_a_small_box_named_body_does_not_outrank_the_article() -> None:
+    paragraphs = "".join(
+        f"<div class='paragraph'>Paragraph {n} of the report, which runs on for a good few "
+        "clauses, with commas, and with more than enough words to be running text.</div>"
+        for n in range(3)
+    )
+    text = body_text(
+        "<html><body><div class='player'><div class='info'><span class='link-body'>Watch "
+        "the video, with the mayor, and the council</span></div><div class='time'>2:31</div>"
+        f"</div><div class='box'>{paragraphs}</div></body></html>"
+    )
+    assert "Paragraph 0 of the report" in text
+    assert "Paragraph 2 of the report" in text
+    assert "Watch the video" not in text
