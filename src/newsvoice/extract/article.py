@@ -23,6 +23,7 @@ from ..model import (
     Paragraph,
     PaywallState,
     Provenance,
+    Strong,
     Text,
     article_id,
     block_text,
@@ -318,7 +319,11 @@ def _filter(blocks: list[Block], rules: Rules, meta: PageMeta) -> tuple[list[Blo
                 continue
             if rules.boilerplate.matches_text(text):
                 continue
-            if isinstance(block, Paragraph) and _is_page_furniture(text, position, byline):
+            if (
+                isinstance(block, Paragraph)
+                and _is_page_furniture(text, position, byline)
+                and not (_bold_label(block) and position < len(blocks) - 1)
+            ):
                 continue
         if isinstance(block, Heading) and text.casefold() == headline:
             continue
@@ -355,6 +360,12 @@ _CREDIT_LINE = re.compile(
     re.IGNORECASE,
 )
 _BY_LINE = re.compile(r"^(?:by|BY|By)\s+\S")
+
+
+def _bold_label(block: Paragraph) -> bool:
+    """A paragraph that is all bold: a sub-heading written as <p><strong>, not furniture."""
+    parts = [i for i in block.inlines if not (isinstance(i, Text) and not i.text.strip())]
+    return bool(parts) and all(isinstance(i, Strong) for i in parts)
 
 
 def _is_page_furniture(text: str, position: int, byline: str) -> bool:

@@ -48,6 +48,7 @@ STRONG_TAGS = frozenset({"strong", "b"})
 CODE_TAGS = frozenset({"code", "kbd", "samp", "tt"})
 SKIP_INLINE = frozenset({"img", "wbr", "picture", "source"})
 # Containers of pictures and their captions: they become figures, never body text.
+_PROSE_BLOCKS = ("p", "ul", "ol", "h2", "h3", "h4", "blockquote")
 FIGURE_TOKENS = frozenset(
     {
         "caption",
@@ -602,9 +603,15 @@ class BlockBuilder:
             yield Quote(inner, attribution)
 
     def _figure_like(self, el: Tag) -> bool:
+        """A picture's box (a caption, a credit, a gallery slide), not a box of prose that a
+        slideshow or an image-and-text module holds beside its picture."""
         if not tokens_of(el) & FIGURE_TOKENS:
             return False
-        return self.stats is None or self.stats.text.get(id(el), 0) < 600
+        if self.stats is None:
+            return True
+        if self.stats.text.get(id(el), 0) >= 600:
+            return False
+        return el.find(_PROSE_BLOCKS) is None or el.find(("img", "picture")) is not None
 
     def _link_list(self, el: Tag) -> bool:
         """A box of links (related stories, tags) inside the body."""

@@ -1,7 +1,7 @@
 """Quality gate: newsvoice on trafilatura's own evaluation set (990 pages, ~25 languages).
 
-The floors are pinned just under the values measured when they were set (F1 0.917, P 0.914,
-R 0.920, 7 pages without an article found, 2026-12-06), so a change that makes extraction
+The floors are pinned just under the values measured when they were set (F1 0.918, P 0.913,
+R 0.923, 6 pages without an article found, 2026-12-06), so a change that makes extraction
 worse fails here instead of drifting. They can only go up: raise them when extraction
 improves, never lower them to make a change pass. The corpus digest is pinned too.
 """
@@ -12,10 +12,10 @@ import pytest
 
 from bench import snippets
 
-F1_FLOOR = 0.915
+F1_FLOOR = 0.916
 PRECISION_FLOOR = 0.912
-RECALL_FLOOR = 0.918
-MAX_FAILURES = 7
+RECALL_FLOOR = 0.921
+MAX_FAILURES = 6
 CORPUS_DIGEST = "f338993a03b4a7cc508eb2c915fc8e57de88f15d6de09e633b4bbaf1135e795e"
 
 

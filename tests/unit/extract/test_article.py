@@ -151,3 +151,13 @@ def test_a_link_to_the_next_article_is_not_a_next_page() -> None:
         '<link rel="next" href="https://news.example/another-story/">'
     )
     assert extract_article(html, "https://news.example/a/").completeness == ()
+
+
+def test_a_bold_paragraph_sub_heading_is_kept() -> None:
+    html = page(f"<p>{BODY}</p><p><strong>Right-wing resistance</strong></p><p>{BODY}</p>")
+    assert "Right-wing resistance" in extract_article(html).text
+
+
+def test_a_short_label_paragraph_is_still_furniture() -> None:
+    html = page(f"<p>{BODY}</p><p>Advertisement</p><p>{BODY}</p>")
+    assert "Advertisement" not in extract_article(html).text

@@ -609,3 +609,22 @@ def test_a_body_made_mostly_of_links_is_still_the_body() -> None:
     blocks = BlockBuilder(None, set(), measure(body)).build([post])  # type: ignore[list-item]
     assert len(blocks) == 6
     assert "story number 5" in block_text(blocks[-1])
+
+
+def test_a_slides_text_box_named_caption_is_prose_not_a_figure() -> None:
+    from newsvoice.extract.blocks import BlockBuilder
+    from newsvoice.extract.tree import measure, parse_html
+    from newsvoice.model import Figure, Paragraph, block_text
+
+    page = parse_html(
+        "<html><body><div class='story'><div class='slide'><img src='https://example.org/1.jpg' "
+        "alt='A hat'><div class='slide-caption'><p>With a bowler hat and a long coat, the "
+        "look is complete.</p><p>Long hair or not, you can still pull it off.</p></div>"
+        "</div></div></body></html>"
+    )
+    body = page.soup.body
+    assert body is not None
+    blocks = BlockBuilder(None, set(), measure(body)).build([body.find("div")])  # type: ignore[list-item]
+    assert any(isinstance(b, Figure) for b in blocks)
+    texts = [block_text(b) for b in blocks if isinstance(b, Paragraph)]
+    assert any("Long hair or not" in t for t in texts)
