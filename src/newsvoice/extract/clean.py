@@ -16,6 +16,8 @@ from .rules import Rules, class_tokens, head_tokens
 from .tree import prose_mass
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bs4 import BeautifulSoup, Tag
 
     from .tree import TreeStats
@@ -117,36 +119,29 @@ class CleanReport:
 
 def tokens_of(el: Tag) -> frozenset[str]:
     """Class and id tokens of an element (cached per attribute value)."""
+    return _tokens(el, class_tokens, _TOKEN_CACHE)
+
+
+def head_tokens_of(el: Tag) -> frozenset[str]:
+    """The tokens of an element's class and id that say what it is (see ``head_tokens``)."""
+    return _tokens(el, head_tokens, _HEAD_CACHE)
+
+
+def _tokens(
+    el: Tag, split: Callable[[str], list[str]], cache: dict[str, frozenset[str]]
+) -> frozenset[str]:
     found: set[str] = set()
     for attr in TOKEN_ATTRS:
         value = el.get(attr)
         if not value:
             continue
         key = " ".join(value) if isinstance(value, list) else value
-        cached = _TOKEN_CACHE.get(key)
+        cached = cache.get(key)
         if cached is None:
-            parts = key.split()
-            cached = frozenset(t for part in parts for t in class_tokens(part))
-            if len(_TOKEN_CACHE) < 50_000:
-                _TOKEN_CACHE[key] = cached
+            cached = frozenset(t for part in key.split() for t in split(part))
+            if len(cache) < 50_000:
+                cache[key] = cached
         found |= cached
-    return frozenset(found)
-
-
-def head_tokens_of(el: Tag) -> frozenset[str]:
-    """The tokens of an element's class and id that say what it is (see ``head_tokens``)."""
-    found: set[str] = set()
-    for attr in TOKEN_ATTRS:
-        value = el.get(attr)
-        if not value:
-            continue
-        for part in value if isinstance(value, list) else value.split():
-            cached = _HEAD_CACHE.get(part)
-            if cached is None:
-                cached = frozenset(head_tokens(part))
-                if len(_HEAD_CACHE) < 50_000:
-                    _HEAD_CACHE[part] = cached
-            found |= cached
     return frozenset(found)
 
 

@@ -395,21 +395,21 @@ def _declared(raw: bytes, header_charset: str | None, url: str | None) -> Decode
             found = ("utf-8", "utf-8")  # WHATWG: an ASCII-readable meta cannot mean UTF-16
     if not found:
         return None
-    if found[0] == "utf-8" and _legacy_not_utf8(raw):
-        return _guess(raw, url)  # the declaration is wrong: no byte of it is UTF-8
+    if found[0] == "utf-8":
+        try:
+            return Decoded(raw.decode("utf-8"), "utf-8", source, guessed=False)
+        except UnicodeDecodeError as exc:
+            if not _has_utf8_sequence(raw):
+                return _guess(raw, url, _where(exc, 0))  # the declaration is wrong
     return _strict(raw, found, source)
 
 
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 
 
-def _legacy_not_utf8(raw: bytes) -> bool:
-    """True when bytes above ASCII are present, not UTF-8, and no UTF-8 sequence is."""
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return not any(_valid_utf8(m.group()) for m in _UTF8_MULTIBYTE.finditer(raw, 0, 1 << 20))
-    return False
+def _has_utf8_sequence(raw: bytes) -> bool:
+    """Does the (first MB of the) input hold at least one valid UTF-8 multi-byte sequence?"""
+    return any(_valid_utf8(m.group()) for m in _UTF8_MULTIBYTE.finditer(raw, 0, 1 << 20))
 
 
 def _valid_utf8(chunk: bytes) -> bool:
@@ -509,18 +509,14 @@ def _undeclared(raw: bytes, url: str | None) -> Decoded:
         return Decoded(raw.decode(utf16, "replace"), utf16, "detected", guessed=True)
     try:
         return Decoded(raw.decode("utf-8"), "utf-8", "default", guessed=False)
-    except UnicodeDecodeError:
-        return _guess(raw, url)
-
-
-def _guess(raw: bytes, url: str | None) -> Decoded:
-    """Detect the encoding of a page that is not UTF-8: among its language's encodings when
-    it names one, else by the detector, with windows-1252 for any Latin-script answer."""
-    try:
-        raw.decode("utf-8")
-        where = ""
     except UnicodeDecodeError as exc:
-        where = _where(exc, 0)
+        return _guess(raw, url, _where(exc, 0))
+
+
+def _guess(raw: bytes, url: str | None, where: str) -> Decoded:
+    """Detect the encoding of a page that is not UTF-8 (``where`` names its first non-UTF-8
+    byte): among its language's encodings when it names one, else by the detector, with
+    windows-1252 for any Latin-script answer."""
     if len(raw) < _MIN_GUESS_BYTES:
         raise DecodeError(
             f"input is not valid UTF-8 ({where}) and too short to guess its encoding",

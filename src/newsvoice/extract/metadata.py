@@ -463,8 +463,12 @@ def _join_names(names: list[str]) -> str:
 # --- on-page header ------------------------------------------------------------------------
 
 
+def _word_set(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
 def _similar(a: str, b: str) -> bool:
-    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    wa, wb = _word_set(a), _word_set(b)
     if not wa or not wb:
         return False
     return len(wa & wb) / min(len(wa), len(wb)) >= 0.6
@@ -472,7 +476,7 @@ def _similar(a: str, b: str) -> bool:
 
 def _likeness(a: str, b: str) -> float:
     """Shared words over the words of the longer of the two."""
-    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    wa, wb = _word_set(a), _word_set(b)
     return len(wa & wb) / max(len(wa), len(wb), 1)
 
 
