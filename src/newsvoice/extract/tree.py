@@ -1,4 +1,4 @@
-"""Parse HTML once (BeautifulSoup with lxml) and measure the tree.
+"""Parse HTML once (lxml, built into a BeautifulSoup tree) and measure the tree.
 
 ``measure`` makes one bottom-up pass and records, per element, how much text it holds, how
 much of that is link text and how much sits in paragraphs: the numbers cleaning and
@@ -7,17 +7,15 @@ main-content detection decide by.
 
 from __future__ import annotations
 
-import re
-import warnings
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import TypeGuard
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
-from bs4.builder._lxml import LXMLTreeBuilder
+from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from ..errors import NoContentFound, TooComplex
+from ..errors import NoContentFound
 from ..limits import DEFAULT_LIMITS, Limits
+from .soup import build_soup
 
 # Elements that start a new block of text; everything else is inline.
 BLOCK_TAGS = frozenset(
@@ -86,65 +84,9 @@ class Page:
         return [el for el in self.elements if el.name in wanted]
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-class _CappedBuilder(LXMLTreeBuilder):
-    """BeautifulSoup's lxml HTML builder, counting elements and nesting as they arrive and
-    stopping the parse (TooComplex) the moment a limit is passed. Measuring the finished tree
-    instead let a 10 MB page of "<i>" take 45 s and 1.6 GB before it was refused."""
-
-    def __init__(self, limits: Limits) -> None:
-        super().__init__()
-        self.limits = limits
-        self.count = 0
-        self.depth = 0
-
-    def start(self, tag: Any, attrib: Any, nsmap: Any = None) -> None:
-        self.count += 1
-        self.depth += 1
-        if self.depth > self.limits.max_depth:
-            raise TooComplex(
-                f"document nests elements more than {self.limits.max_depth} deep",
-                hint="this is not a normal article page",
-            )
-        if self.count > self.limits.max_nodes:
-            raise TooComplex(
-                f"document has more than {self.limits.max_nodes:,} elements",
-                hint="this is not a normal article page",
-            )
-        super().start(tag, attrib, {} if nsmap is None else nsmap)
-
-    def end(self, tag: Any) -> None:
-        self.depth -= 1
-        super().end(tag)
-
-
 def parse_html(html: str, limits: Limits = DEFAULT_LIMITS) -> Page:
     """Parse with lxml and refuse documents that nest too deeply or have too many elements."""
-    if _SURROGATE.search(html):  # lone surrogates (a str from JSON or a caller): lxml refuses
-        html = html.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore")
-    with warnings.catch_warnings():
-        # bs4 warns on stderr about XML-looking or URL-looking input; we judge it ourselves
-        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        soup = BeautifulSoup(html, builder=_CappedBuilder(limits))
-    elements: list[Tag] = [soup]
-    depth: dict[int, int] = {id(soup): 0}
-    for el in soup.find_all(True):
-        level = depth.get(id(el.parent), 0) + 1
-        if level > limits.max_depth:
-            raise TooComplex(
-                f"document nests elements more than {limits.max_depth} deep",
-                hint="this is not a normal article page",
-            )
-        depth[id(el)] = level
-        elements.append(el)
-        if len(elements) > limits.max_nodes:
-            raise TooComplex(
-                f"document has more than {limits.max_nodes:,} elements",
-                hint="this is not a normal article page",
-            )
+    soup, elements = build_soup(html, limits)
     if soup.body is None:
         raise NoContentFound("input has no HTML body")
     return Page(soup, elements)
