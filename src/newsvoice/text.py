@@ -14,6 +14,11 @@ _ILLEGAL = re.compile(
 _C1 = re.compile("[\x80-\x9f]")
 _SPACES = re.compile(r"[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")  # soft hyphen, zero-width space, BOM
+# Any character one of the three above would change: most strings have none.
+_ANY_TO_CLEAN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069"
+    "\u00ad\u200b\u2060\ufeff]"
+)
 
 
 def _c1_to_cp1252(match: re.Match[str]) -> str:
@@ -25,6 +30,8 @@ def _c1_to_cp1252(match: re.Match[str]) -> str:
 
 def clean_chars(text: str) -> str:
     """NFC, C1 controls read as cp1252, XML-illegal and invisible characters removed."""
+    if _ANY_TO_CLEAN.search(text) is None:
+        return unicodedata.normalize("NFC", text)
     text = _C1.sub(_c1_to_cp1252, text)
     text = _ILLEGAL.sub("", text)
     text = _INVISIBLE.sub("", text)

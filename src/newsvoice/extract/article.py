@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -37,7 +38,7 @@ from .decode import binary_kind, decode_bytes
 from .language import guess_language
 from .metadata import PageMeta, read_metadata
 from .rules import Rules, compile_selector, default_rules
-from .tree import measure, parse_html
+from .tree import Page, measure, parse_html
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -78,7 +79,7 @@ def extract_article(
     base = provenance.final_url or url
     meta = read_metadata(page, base)
     stats = measure(soup, page.elements)
-    picture = _picture_after_headline(meta, base, resources)
+    picture = _picture_after_headline(meta, page, base, resources)
     paywalled_part_present = _paywalled_part_present(meta, soup)
     next_page = _next_page(page.by_name("a", "link"), base)
     page_chrome = clean(soup, stats, rules, meta.headline_tag)
@@ -161,6 +162,7 @@ _PAGE_URL = re.compile(
     r"|/(?:page|seite|pagina|strona)[/-]?(\d{1,3})/?$|[/_-](\d{1,2})/?(?:\.s?html?)?$)",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _NEXT_TEXT = re.compile(
     r"^\W*(?:next page|page suivante|página siguiente|pagina successiva|nächste seite|"
     r"weiter zu seite \d+|volgende pagina|następna strona|próxima página|seite \d+|page \d+)\W*$",
@@ -175,6 +177,8 @@ def _next_page(links: list[Tag], base: str | None) -> str | None:
     for link in links:
         href = link.get("href")
         if not isinstance(href, str) or not href.strip():
+            continue
+        if _DIGIT.search(href) is None:  # the page number is in the link itself
             continue
         rel: list[str] | str = link.get("rel") or []
         is_next = "next" in rel or (
@@ -245,14 +249,15 @@ def decode_page(
 
 
 def _picture_after_headline(
-    meta: PageMeta, base: str | None, resources: Path | None
+    meta: PageMeta, page: Page, base: str | None, resources: Path | None
 ) -> Figure | None:
     """The picture between the headline and the running text (a <figure>, or a large
     image such as a WordPress featured image), read before cleaning removes the header."""
     h1 = meta.headline_tag
     if h1 is None:
         return None
-    for el in h1.find_all_next(["figure", "img", "p"], limit=60):
+    near = (el for el in page.following(h1) if el.name in ("figure", "img", "p"))
+    for el in itertools.islice(near, 60):
         if el.name == "p":
             if len(el.get_text(strip=True)) > 200:
                 break

@@ -36,7 +36,7 @@ from ..model import (
 )
 from ..text import clean_chars, collapse_spaces, squash, tidy
 from .clean import tokens_of
-from .tree import BLOCK_TAGS, TreeStats, is_text
+from .tree import BLOCK_TAGS, TreeStats, contains, is_text
 from .urls import clean_url, safe_href
 
 if TYPE_CHECKING:
@@ -529,7 +529,7 @@ class BlockBuilder:
             return
         name = el.name
         if name == "p":
-            if el.find(["img"]) is not None and len(squash(el.get_text())) < 3:
+            if contains(el, "img") and len(squash(el.get_text())) < 3:
                 figure = figure_from(el, self.base, self.local_dir)
                 if figure is not None:
                     yield figure
@@ -565,7 +565,7 @@ class BlockBuilder:
     def _figure(self, el: Tag) -> Iterator[Block]:
         """A picture becomes a Figure; a <figure> wrapping a table or a quote (as
         WordPress blocks do) becomes that table or quote, its caption kept."""
-        if el.find(["img", "picture", "video"]) is None:
+        if not contains(el, "img", "picture", "video"):
             table = el.find("table")
             if isinstance(table, Tag):
                 caption_el = el.find("figcaption")

@@ -142,11 +142,12 @@ def read_metadata(page: Page, base_url: str | None) -> PageMeta:
         or tags.get("twitter:description", "")
     )
     if h1 is not None:
-        dek = _find_dek(h1)
+        following = page.following(h1)
+        dek = _find_dek(h1, following)
         if dek is not None:
             meta.standfirst = tidy(squash(dek.get_text(" ")))
             meta.consumed.add(id(dek))
-        byline_tag = _find_byline(h1)
+        byline_tag = _find_byline(following)
         if byline_tag is not None:
             meta.byline = _clean_byline(byline_tag.get_text(" "))
             meta.consumed.add(id(byline_tag))
@@ -525,13 +526,9 @@ def _tokens(tag: Tag) -> set[str]:
     return found
 
 
-def _following(h1: Tag, limit: int = 120) -> Iterator[Tag]:
-    """Elements after the headline, in document order, within its header region."""
-    yield from h1.find_all_next(True, limit=limit)
-
-
-def _find_dek(h1: Tag) -> Tag | None:
-    for el in _following(h1):
+def _find_dek(h1: Tag, following: list[Tag]) -> Tag | None:
+    """``following``: the elements after the headline, in document order."""
+    for el in following[:120]:
         if (
             el.name in ("p", "h2", "h3")
             and len(squash(el.get_text(" "))) > 250
@@ -553,8 +550,8 @@ def _find_dek(h1: Tag) -> Tag | None:
     return None
 
 
-def _find_byline(h1: Tag) -> Tag | None:
-    for el in _following(h1, 200):
+def _find_byline(following: list[Tag]) -> Tag | None:
+    for el in following[:200]:
         if el.name in ("script", "style", "figure", "img"):
             continue
         if el.name == "p" and len(squash(el.get_text(" "))) > 250:

@@ -17,6 +17,7 @@ a limit, so an absurd page is refused before any Python object is made for most 
 
 from __future__ import annotations
 
+import gc
 import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -38,7 +39,22 @@ _NON_SPACE = re.compile(r"\S+")
 
 
 def build_soup(html: str, limits: Limits) -> tuple[BeautifulSoup, list[Tag]]:
-    """The soup of ``html`` and its elements in document order, the soup first."""
+    """The soup of ``html`` and its elements in document order, the soup first.
+
+    The cyclic garbage collector is paused while the tree is built: every node made is
+    kept, so its collections (one per 700 new objects, the older generations every tenth
+    of those) find nothing and cost nearly as much as the walk itself. The collector is
+    switched back on only if it was on (another thread may be building a tree too)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_soup(html, limits)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build_soup(html: str, limits: Limits) -> tuple[BeautifulSoup, list[Tag]]:
     builder = LXMLTreeBuilder()
     soup = BeautifulSoup("", builder=builder)
     if html.startswith("\ufeff"):
@@ -79,6 +95,13 @@ def _lxml_root(html: str) -> Any:
     return parser.close()
 
 
+# per tag name: its multi-valued attributes, whether it can be empty (void), the string
+# class of its text, the string classes it finds, whether it keeps white space
+_Kind = tuple[
+    tuple[str, ...], bool, "type[NavigableString] | None", "set[type[NavigableString]]", bool
+]
+
+
 class _Walker(NamedTuple):
     elements: list[Tag]
     element: Callable[[Any, Tag], None]
@@ -99,7 +122,17 @@ def _walker(soup: BeautifulSoup, builder: LXMLTreeBuilder, limits: Limits) -> _W
     dict_class = builder.attribute_dict_class
     cdata = builder.cdata_list_attributes or {}
     universal = cdata.get("*", set())
-    multi_of: dict[str, tuple[str, ...]] = {}
+    kinds: dict[str, _Kind] = {}
+
+    def _kind(name: str) -> _Kind:
+        own = containers.get(name)
+        return (
+            tuple(universal | cdata.get(name, set())),
+            name in empty,
+            own,
+            main_types if own is None else {own},
+            name in keep_space_tags,
+        )
     substitute = builder.set_up_substitutions
     main_types = Tag.MAIN_CONTENT_STRING_TYPES
     max_depth, max_nodes = limits.max_depth, limits.max_nodes
@@ -171,28 +204,39 @@ def _walker(soup: BeautifulSoup, builder: LXMLTreeBuilder, limits: Limits) -> _W
                 hint="this is not a normal article page",
             )
         name: str = node.tag
+        kind_of_name = kinds.get(name)
+        if kind_of_name is None:
+            kind_of_name = kinds[name] = _kind(name)
+        multi, can_be_empty, own, string_types, keeps_space = kind_of_name
         t = new_tag(Tag)
         fields = template.copy()
         fields["name"] = name
         fields["parent"] = parent
-        attrs = dict_class()
         items = node.items()
         if items:
-            dict.update(attrs, items)
-            multi = multi_of.get(name)
-            if multi is None:
-                multi = multi_of[name] = tuple(universal | cdata.get(name, set()))
+            attrs = dict_class(items)
             for key in multi:
                 value = attrs.get(key)
                 if value is not None:
                     dict.__setitem__(attrs, key, list_class(_NON_SPACE.findall(value)))
+        else:
+            attrs = dict_class()
         fields["attrs"] = attrs
         fields["contents"] = []
-        fields["can_be_empty_element"] = name in empty
-        own = containers.get(name)
-        fields["interesting_string_types"] = main_types if own is None else {own}
+        fields["can_be_empty_element"] = can_be_empty
+        fields["interesting_string_types"] = string_types
         t.__dict__ = fields
-        link(t, parent)
+        previous = last[0]
+        t.previous_element = previous
+        if previous is not None:
+            previous.next_element = t
+        siblings = parent.contents
+        if siblings:
+            before = siblings[-1]
+            t.previous_sibling = before
+            before.next_sibling = t
+        siblings.append(t)
+        last[0] = t
         if name == "meta":
             substitute(t)
         elements.append(t)
@@ -201,19 +245,52 @@ def _walker(soup: BeautifulSoup, builder: LXMLTreeBuilder, limits: Limits) -> _W
                 f"document has more than {max_nodes:,} elements",
                 hint="this is not a normal article page",
             )
-        keep_space = keep_space or name in keep_space_tags
+        keep_space = keep_space or keeps_space
         if own is not None:
             container = own
+        # the element's text and its children's tails, made here rather than by string():
+        # they are most of the nodes of a page
+        kind = plain if container is None else container
+        children = t.contents
         text = node.text
         if text:
-            string(text, t, plain, keep_space, container)
+            if not keep_space and not text.strip(_ASCII_SPACES):
+                text = "\n" if "\n" in text else " "
+            o = new_str(kind, text)
+            o.__dict__ = {
+                "hidden": False,
+                "parent": t,
+                "previous_element": t,
+                "next_element": None,
+                "previous_sibling": None,
+                "next_sibling": None,
+            }
+            t.next_element = o
+            children.append(o)
+            last[0] = o
         for child in node:
-            if isinstance(child.tag, str):
+            if type(child.tag) is str:
                 element(child, t, keep_space, container, depth + 1)
             else:
                 other(child, t, keep_space, container)
             tail = child.tail
             if tail:
-                string(tail, t, plain, keep_space, container)
+                if not keep_space and not tail.strip(_ASCII_SPACES):
+                    tail = "\n" if "\n" in tail else " "
+                o = new_str(kind, tail)
+                before = children[-1]
+                previous = last[0]
+                o.__dict__ = {
+                    "hidden": False,
+                    "parent": t,
+                    "previous_element": previous,
+                    "next_element": None,
+                    "previous_sibling": before,
+                    "next_sibling": None,
+                }
+                before.next_sibling = o
+                previous.next_element = o  # type: ignore[union-attr]
+                children.append(o)
+                last[0] = o
 
     return _Walker(elements, element, string, other)

@@ -83,6 +83,14 @@ class Page:
         wanted = set(names)
         return [el for el in self.elements if el.name in wanted]
 
+    def following(self, el: Tag) -> list[Tag]:
+        """The elements after ``el`` in document order (its own descendants first), as
+        ``find_all_next(True)`` finds them, from the list rather than by walking the tree."""
+        for i, candidate in enumerate(self.elements):
+            if candidate is el:
+                return self.elements[i + 1 :]
+        return []
+
 
 def parse_html(html: str, limits: Limits = DEFAULT_LIMITS) -> Page:
     """Parse with lxml and refuse documents that nest too deeply or have too many elements."""
@@ -90,6 +98,12 @@ def parse_html(html: str, limits: Limits = DEFAULT_LIMITS) -> Page:
     if soup.body is None:
         raise NoContentFound("input has no HTML body")
     return Page(soup, elements)
+
+
+def contains(el: Tag, *names: str) -> bool:
+    """Whether ``el`` has a descendant element with one of ``names``: ``find`` without the
+    cost of building a search filter, for checks made on every paragraph."""
+    return any(type(node) is Tag and node.name in names for node in el.descendants)
 
 
 def is_text(node: object) -> TypeGuard[NavigableString]:
