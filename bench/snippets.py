@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
+    from newsvoice.model import Article
+
 CORPUS = Path(__file__).resolve().parent / "trafilatura_eval"
 _SPACE = re.compile(r"\s+")
 
@@ -48,6 +50,14 @@ def digest(corpus: Path = CORPUS) -> str:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()
+
+
+def scored_text(article: Article) -> str:
+    """The text this corpus scores: the standfirst and the body. Its "with" snippets are
+    drawn from the whole visible article, the lead under the headline included (the text
+    trafilatura itself returns), where the Zyte annotation leaves the standfirst out; the
+    headline is in neither."""
+    return "\n\n".join(t for t in (article.standfirst, article.text) if t)
 
 
 def _norm(text: str) -> str:

@@ -1,7 +1,8 @@
 """Quality gate: newsvoice on trafilatura's own evaluation set (990 pages, ~25 languages).
 
-The floors are pinned just under the values measured when they were set (F1 0.918, P 0.913,
-R 0.923, 6 pages without an article found, 2026-12-06), so a change that makes extraction
+The text scored is the standfirst and the body (``snippets.scored_text``: the snippets include
+the lead). The floors are pinned just under the values measured when they were set (F1 0.929,
+P 0.913, R 0.944, 6 pages without an article found, 2026-12-06), so a change that makes extraction
 worse fails here instead of drifting. They can only go up: raise them when extraction
 improves, never lower them to make a change pass. The corpus digest is pinned too.
 """
@@ -12,9 +13,9 @@ import pytest
 
 from bench import snippets
 
-F1_FLOOR = 0.916
+F1_FLOOR = 0.927
 PRECISION_FLOOR = 0.912
-RECALL_FLOOR = 0.921
+RECALL_FLOOR = 0.942
 MAX_FAILURES = 6
 CORPUS_DIGEST = "f338993a03b4a7cc508eb2c915fc8e57de88f15d6de09e633b4bbaf1135e795e"
 
@@ -33,7 +34,7 @@ def test_snippet_scores_stay_above_their_floors() -> None:
     failures = 0
     for page in pages.values():
         try:
-            outputs[page.id] = extract_article(page.html, page.url).text
+            outputs[page.id] = snippets.scored_text(extract_article(page.html, page.url))
         except NewsvoiceError:
             failures += 1  # scored as empty output, as the metric says
     result = snippets.score(pages, outputs)
