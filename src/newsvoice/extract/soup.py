@@ -133,6 +133,7 @@ def _walker(soup: BeautifulSoup, builder: LXMLTreeBuilder, limits: Limits) -> _W
             main_types if own is None else {own},
             name in keep_space_tags,
         )
+
     substitute = builder.set_up_substitutions
     main_types = Tag.MAIN_CONTENT_STRING_TYPES
     max_depth, max_nodes = limits.max_depth, limits.max_nodes
