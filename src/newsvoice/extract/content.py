@@ -253,7 +253,7 @@ def _widen(top: Tag, mass: dict[int, int], stats: TreeStats, root: Tag) -> Tag:
         if (
             extra >= max(WIDEN_MIN, own * WIDEN_SHARE)
             and extra >= extra_text * WIDEN_DENSITY
-            and stats.link_density(node) < 0.3
+            and stats.link_density(node) < WIDEN_LINK_DENSITY
         ):
             best = node
             own = mass.get(id(node), 0)
@@ -261,10 +261,11 @@ def _widen(top: Tag, mass: dict[int, int], stats: TreeStats, root: Tag) -> Tag:
     return best
 
 
-WIDEN_LEVELS = 3
+WIDEN_LEVELS = 5
 WIDEN_MIN = 160
 WIDEN_SHARE = 0.2
 WIDEN_DENSITY = 0.6
+WIDEN_LINK_DENSITY = 0.5  # an ancestor whose text is half links is a page's frame
 
 
 def _promote(nodes: dict[int, Tag], final: dict[int, float], root: Tag) -> Tag:
