@@ -487,6 +487,12 @@ def publish(
     for result in results:
         if as_json:
             print(json.dumps(result.to_dict(), ensure_ascii=False))
+        elif result.status == "duplicate":
+            print(
+                f"duplicate: {result.source} is the same article as episodes/{result.slug}/ "
+                "(published once)",
+                file=sys.stderr,
+            )
         else:
             print(
                 f"{result.status}: episodes/{result.slug}/ "

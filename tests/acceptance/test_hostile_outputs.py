@@ -67,7 +67,8 @@ from newsvoice.narration.timing import (
 from newsvoice.podcast.config import PodcastConfig
 from newsvoice.podcast.episode import Episode, Line
 from newsvoice.podcast.feed import build_feed
-from newsvoice.podcast.site import episode_page, index_page
+from newsvoice.podcast.listening import episode_page
+from newsvoice.podcast.site import index_page
 from newsvoice.render.check import allowlist_findings
 from newsvoice.render.epub import EpubOptions, render_epub
 from tests.helpers import need, run_newsvoice
@@ -353,6 +354,10 @@ class _Everything(frozenset[str]):
 _ALL: frozenset[str] = _Everything()  # every element may name a URL (checked separately)
 
 
+_CONTROLS = ("button", "select", "option", "input")
+_OWNERS = ("controls", "resume")  # the classes of the player's control groups
+
+
 def page_findings(where: str, data: bytes, root_path: str) -> list[str]:
     """A site page: only the site's own script, player and stylesheet; links may leave."""
     found: list[str] = []
@@ -360,10 +365,19 @@ def page_findings(where: str, data: bytes, root_path: str) -> list[str]:
         found.append(f"{where}: entity declaration")
     document = lxml_html.document_fromstring(data)
     found += _element_findings(
-        where, document, allowed=frozenset({"script", "audio", "track"}), remote_ok=_LINKS
-    )
+        where, document, allowed=frozenset({"script", "audio", "track", *_CONTROLS}),
+        remote_ok=_LINKS,
+    )  # fmt: skip
+    for control in document.iter(*_CONTROLS):  # only the player's own, never from the page
+        owner = next((a for a in control.iterancestors() if a.get("class") in _OWNERS), None)
+        if owner is None or (control.tag == "input" and control.get("type") != "checkbox"):
+            found.append(f"{where}: a <{control.tag}> that is not the player's")
     for script in document.iter("script"):
-        if script.get("src") != f"{root_path}player.js" or (script.text or "").strip():
+        if script.get("type") == "application/ld+json":
+            text = script.text or ""
+            if "<" in text or not isinstance(json.loads(text), dict):
+                found.append(f"{where}: JSON-LD that could close its element")
+        elif script.get("src") != f"{root_path}player.js" or (script.text or "").strip():
             found.append(f"{where}: a script that is not the site's player")
     for el in document.iter("img", "audio", "track", "source", "link"):
         ref = el.get("src") or el.get("href") or ""
@@ -870,13 +884,15 @@ def test_fetched_images_are_checked_before_they_reach_the_book(
 def test_a_huge_transcript_page_is_built_in_linear_time() -> None:
     """40,000 sentences in one paragraph: the episode page's transcript used lxml's len() and
     [-1] (which count the children) per sentence, about 30 s here; now well under a second."""
-    lines = tuple(Line(0, 0, "paragraph", i, i + 1, f"Sentence {i}.") for i in range(40_000))
+    lines = tuple(Line(0, 0, "paragraph", i, i + 1, f"Sentence {i}.", i) for i in range(40_000))
     article = load(str(HERE / "headline-script.html"))
     episode = replace(episode_for(article, timing_for(article)), lines=lines)
     started = time.monotonic()
     page = episode_page(CONFIG, episode)
     assert time.monotonic() - started < 5
-    assert page.count(b"<span data-start=") == 40_000
+    assert page.count(b'<span class="s" data-start=') == 40_000
+    read_along = lxml_html.document_fromstring(page).find_class("read-along")[0]
+    assert len(read_along) == 1  # one paragraph
 
 
 def test_the_self_check_takes_linear_time_on_text_full_of_references() -> None:

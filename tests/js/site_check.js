@@ -9,7 +9,11 @@
 // (they are refused), the focus order from the top of the page and whether the page
 // reflows at 320 CSS pixels. On a page with the player (#player) it also plays the audio,
 // clicks the last chapter link with the mouse, then goes back one chapter link with
-// Shift+Tab and presses Enter, and reports where the player went each time.
+// Shift+Tab and presses Enter, and reports where the player went each time. On a page with
+// a read-along transcript it samples the highlighted sentence while playing, clicks a
+// sentence, plays one from the keyboard alone, tries back/forward, sets the speed, reloads
+// (speed and position must survive; nothing may autoplay), and opens every page once more
+// with JavaScript off. ARTIFACTS (env), when set, is a folder for screenshots.
 //
 // The page's CSP (script-src 'self') stays enforced: axe is served from the page's own
 // origin by a route, so the test sees exactly what a reader's browser does. CHROMIUM (env)
@@ -176,6 +180,156 @@ async function playback(page) {
   return out;
 }
 
+const ARTIFACTS = process.env.ARTIFACTS || "";
+
+async function shoot(page, name) {
+  if (ARTIFACTS) {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: false });
+  }
+}
+
+const readState = () => {
+  const p = document.getElementById("player");
+  const spans = Array.from(document.querySelectorAll(".read-along .s"));
+  return {
+    currentTime: p.currentTime,
+    paused: p.paused,
+    rate: p.playbackRate,
+    speaking: spans.map((s, i) => (s.classList.contains("speaking") ? i : -1)).filter((i) => i >= 0),
+    focused: spans.indexOf(document.activeElement),
+    tabStops: spans.filter((s) => s.tabIndex === 0).length,
+    seeked: window.__seeked.length ? window.__seeked[window.__seeked.length - 1] : null,
+    chapter: (document.querySelector(".now-chapter") || {}).textContent || null,
+  };
+};
+
+// Act, then wait until the player has seeked (the seeked event's currentTime is kept).
+async function seeked(page, act) {
+  const before = await page.evaluate(() => window.__seeked.length);
+  await act();
+  await page.waitForFunction(
+    (n) => window.__seeked.length > n && !document.getElementById("player").seeking, before,
+    { timeout: WAIT });
+  return page.evaluate(readState);
+}
+
+const pause = (page) => page.evaluate(() => document.getElementById("player").pause());
+
+async function readAlong(page, path) {
+  const spans = page.locator(".read-along .s");
+  const timing = await page.evaluate(() => Array.from(document.querySelectorAll(".read-along .s"))
+    .map((s) => [Number(s.dataset.start), Number(s.dataset.end)]));
+  const n = timing.length;
+  const out = { sentences: n, timing, samples: [] };
+  // Three moments while playing: the highlighted sentence against the timing table.
+  for (const i of [2, Math.floor(n / 2), n - 3]) {
+    const at = timing[i][0] + (timing[i][1] - timing[i][0]) * 0.3;
+    await seeked(page, () => page.evaluate((t) => {
+      const p = document.getElementById("player");
+      p.currentTime = t;
+      p.play();
+    }, at));
+    await page.waitForTimeout(400);
+    out.samples.push({ index: i, ...(await page.evaluate(readState)) });
+  }
+  await shoot(page, `${path.replace(/\W+/g, "-")}playing`);
+  await pause(page);
+  // The mouse: click the eleventh sentence.
+  out.click = { index: 10, start: timing[10][0], ...(await seeked(page, () => spans.nth(10).click())) };
+  await pause(page);
+  // The keyboard alone: from the last chapter link Tab into the transcript, move with the
+  // arrow keys, Enter; then one Tab leaves it.
+  await page.locator("a.seek").last().focus();
+  let presses = 0;
+  while (presses < 6 && !(await page.evaluate(() => document.activeElement.matches(".read-along .s")))) {
+    await page.keyboard.press("Tab");
+    presses += 1;
+  }
+  const entered = await page.evaluate(readState);
+  await page.keyboard.press("Home");
+  for (let k = 0; k < 12; k += 1) await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowUp");
+  const moved = await page.evaluate(readState);
+  out.keys = {
+    presses,
+    entered: entered.focused,
+    index: moved.focused,
+    tabStops: moved.tabStops,
+    start: moved.focused >= 0 ? timing[moved.focused][0] : null,
+    ...(await seeked(page, () => page.keyboard.press("Enter"))),
+  };
+  await page.keyboard.press("Tab");
+  out.keys.next = await page.evaluate(() => ({
+    sentence: document.activeElement.matches(".read-along .s"),
+    text: (document.activeElement.textContent || "").trim().slice(0, 60),
+  }));
+  await pause(page);
+  // Back 15 s and forward 30 s, with the buttons; then the k shortcut on the play button.
+  await seeked(page, () => page.evaluate(() => { document.getElementById("player").currentTime = 60; }));
+  out.back = await seeked(page, () => page.locator("button.back").click());
+  out.forward = await seeked(page, () => page.locator("button.forward").click());
+  await page.locator("button.play").focus();
+  await page.keyboard.press("k");
+  await page.waitForTimeout(300);
+  out.shortcut = { ...(await page.evaluate(readState)), label: await page.locator("button.play").textContent() };
+  await pause(page);
+  // Speed and position survive a reload; the reload plays nothing by itself.
+  await page.locator("select.speed").selectOption("1.5");
+  await seeked(page, () => page.evaluate(() => { document.getElementById("player").currentTime = 20; }));
+  await page.evaluate(() => document.getElementById("player").play());
+  await page.waitForTimeout(300);
+  await pause(page);
+  out.left = await page.evaluate(readState);
+  await page.reload({ waitUntil: "load" });
+  await page.waitForTimeout(1000);
+  const resume = page.locator("button.resume");
+  out.reloaded = {
+    ...(await page.evaluate(readState)),
+    speed: await page.locator("select.speed").inputValue(),
+    resumeVisible: await resume.isVisible(),
+    resumeText: (await resume.textContent()).trim(),
+    cookies: await page.evaluate(() => document.cookie),
+  };
+  out.resumed = await seeked(page, () => resume.click());
+  await pause(page);
+  return out;
+}
+
+// The page with JavaScript off: still the audio, the chapters and the transcript.
+async function noScript(browser, path) {
+  const context = await browser.newContext({ javaScriptEnabled: false,
+    viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  try {
+    await page.goto(new URL(path, base).href, { waitUntil: "load" });
+    const out = await page.evaluate(() => ({
+      audio: !!document.querySelector("audio[controls][src]"),
+      chapterLinks: Array.from(document.querySelectorAll(".chapters a")).map((a) => a.getAttribute("href")),
+      transcript: document.querySelectorAll(".read-along .s").length,
+      transcriptVisible: !!document.querySelector(".read-along") &&
+        document.querySelector(".read-along").getBoundingClientRect().height > 0,
+      hiddenControls: Array.from(document.querySelectorAll("div.controls, p.resume, p.now, details.shortcuts, .transcript-help"))
+        .every((e) => getComputedStyle(e).display === "none"),
+    }));
+    const box = await page.locator("#player").boundingBox();
+    await page.mouse.click(box.x + 20, box.y + box.height / 2); // the native play button
+    // (waitForFunction needs the page's scripts: poll from here instead)
+    for (let waited = 0; waited < WAIT; waited += 100) {
+      if (await page.evaluate(() => document.getElementById("player").currentTime > 0.3)) break;
+      await page.waitForTimeout(100);
+    }
+    out.played = await page.evaluate(() => ({ paused: document.getElementById("player").paused,
+      currentTime: document.getElementById("player").currentTime }));
+    await shoot(page, `${path.replace(/\W+/g, "-")}no-script`);
+    return out;
+  } catch (error) {
+    return { error: String((error && error.stack) || error) };
+  } finally {
+    await context.close();
+  }
+}
+
 async function check(context, path) {
   const page = await context.newPage();
   const report = { url: new URL(path, base).href, console: [], pageErrors: [], csp: [],
@@ -196,6 +350,11 @@ async function check(context, path) {
     const response = await page.goto(report.url, { waitUntil: "load" });
     report.status = response.status();
     report.title = await page.title();
+    await page.waitForTimeout(path.endsWith("/") ? 1000 : 0);
+    report.onLoad = await page.evaluate(() => {
+      const p = document.getElementById("player");
+      return p ? { paused: p.paused, currentTime: p.currentTime } : null;
+    });
     report.lang = await page.evaluate(() => document.documentElement.lang);
     report.axe = await axe(page);
     await page.emulateMedia({ colorScheme: "dark" }); // the palette for a dark preference
@@ -205,6 +364,15 @@ async function check(context, path) {
     if (await page.locator("#player").count()) {
       report.playback = await playback(page);
       report.axePlaying = await axe(page); // with the chapter and sentence marked
+      await page.emulateMedia({ colorScheme: "dark" });
+      report.axePlayingDark = await axe(page);
+      await page.emulateMedia({ colorScheme: "light" });
+    }
+    if (await page.locator(".read-along").count()) {
+      report.readAlong = await readAlong(page, path);
+    } else {
+      await page.evaluate(() => scrollTo(0, 0));
+      await shoot(page, path.replace(/\W+/g, "-") || "index");
     }
     report.reflow = await reflow(page);
     report.csp = await page.evaluate(() => window.__csp);
@@ -230,6 +398,8 @@ async function check(context, path) {
     // Record CSP violations as the page sees them (init scripts are not subject to the CSP).
     await context.addInitScript(() => {
       window.__csp = [];
+      window.__seeked = []; // the player's currentTime at each seeked event
+      document.addEventListener("seeked", (e) => { window.__seeked.push(e.target.currentTime); }, true);
       document.addEventListener("securitypolicyviolation", (e) => {
         window.__csp.push(`${e.violatedDirective}: ${e.blockedURI}`);
       });
@@ -245,6 +415,9 @@ async function check(context, path) {
     });
     const pages = {};
     for (const path of paths) pages[path] = await check(context, path);
+    for (const path of paths) {
+      if (path.endsWith("/")) pages[path].noScript = await noScript(browser, path);
+    }
     const ok = Object.values(pages).every((p) => !p.error);
     console.log(JSON.stringify({ ok, offsite, pages }));
     process.exitCode = ok ? 0 : 1;

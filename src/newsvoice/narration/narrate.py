@@ -142,6 +142,7 @@ def lay_out(
                 segment.kind,
                 segment.block,
                 segment.article,
+                segment.part,
             )
         )
         track.silence(rate * (tail_ms if number == last else segment.pause_after_ms) // 1000)

@@ -28,6 +28,7 @@ class TimedSegment:
     kind: str = ""  # the script segment's kind: headline, standfirst, byline, paragraph, ...
     block: int = -1  # the body block it comes from (-1: headline, standfirst, byline)
     article: int = 0
+    part: int = 0  # which sentence of its piece (paragraph, list item, ...): 0 starts one
 
 
 @dataclass(frozen=True, slots=True)

@@ -270,10 +270,23 @@ def _check_page(path: Path, where: str, findings: list[Finding]) -> None:
             continue
         if element.tag in ("iframe", "object", "embed", "form"):
             findings.append(Finding("error", where, f"<{element.tag}> on the page"))
-        if element.tag == "script" and not (element.get("src") or "").endswith("player.js"):
+        if element.tag == "script" and element.get("type") == "application/ld+json":
+            _check_json_ld(element.text or "", where, findings)
+        elif element.tag == "script" and not (element.get("src") or "").endswith("player.js"):
             findings.append(Finding("error", where, "a script that is not the site's player"))
         for name, value in element.attrib.items():
             if name.lower().startswith("on"):
                 findings.append(Finding("error", where, f"event handler {name} on <{element.tag}>"))
             if value.strip().lower().startswith(("javascript:", "vbscript:", "data:text")):
                 findings.append(Finding("error", where, f"active URL in {name}"))
+
+
+def _check_json_ld(text: str, where: str, findings: list[Finding]) -> None:
+    """The page's structured data: JSON (a data block, never run) that names its type."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        findings.append(Finding("error", where, f"JSON-LD that is not JSON ({exc})"))
+        return
+    if not isinstance(data, dict) or "@type" not in data:
+        findings.append(Finding("error", where, "JSON-LD without an @type"))

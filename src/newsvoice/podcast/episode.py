@@ -45,6 +45,7 @@ class Line:
     start_ms: int
     end_ms: int
     text: str
+    part: int = 0  # which sentence of its paragraph, list item, ...: 0 starts one
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +152,7 @@ class Episode:
             voice=voice,
             chapters=tuple(Chapter(c.title, c.start_ms, c.end_ms) for c in timing.chapters),
             lines=tuple(
-                Line(s.chapter, s.block, s.kind, s.start_ms, s.end_ms, s.text)
+                Line(s.chapter, s.block, s.kind, s.start_ms, s.end_ms, s.text, s.part)
                 for s in timing.segments
             ),
             readalong=files.get("readalong", ""),

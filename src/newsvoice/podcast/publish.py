@@ -30,6 +30,7 @@ from ..narration.timing import chapters_json, webvtt
 from ..render.cover import CoverText, cover_png, cover_text
 from ..version import __version__
 from .config import PodcastConfig, load_config, normalise_base_url, write_config
+from .duplicates import one_per_article
 from .episode import (
     RECORD_NAME,
     Episode,
@@ -38,7 +39,8 @@ from .episode import (
     write_record,
 )
 from .feed import FEED_NAME, build_feed, read_feed, same_items
-from .site import ASSETS, asset, episode_page, index_page
+from .listening import episode_page
+from .site import ASSETS, asset, index_page
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -46,7 +48,7 @@ if TYPE_CHECKING:
     from ..model import Article
     from ..render.audio import AudioResult
 
-Status = Literal["added", "updated", "unchanged"]
+Status = Literal["added", "updated", "unchanged", "duplicate"]
 ART_SIZE = (1400, 1400)
 STAGING = "staging"
 STALE_STAGING_SECONDS = 24 * 3600
@@ -76,8 +78,10 @@ class Published:
     duration_ms: int
     engine_calls: int
     cache_hits: int
+    source: str = ""  # for a duplicate: the source left out (the episode is the other's)
 
     def to_dict(self) -> dict[str, Any]:
+        extra = {"source": self.source} if self.status == "duplicate" else {}
         return {
             "id": self.id,
             "guid": self.guid,
@@ -89,6 +93,7 @@ class Published:
             "duration_ms": self.duration_ms,
             "engine_calls": self.engine_calls,
             "cache_hits": self.cache_hits,
+            **extra,
         }
 
 
@@ -362,7 +367,9 @@ def publish(
     read_feed(site / FEED_NAME)  # a damaged feed stops the run before any work
     voice = options.voice or config.voice
     staging = _stage(site)
-    current = {r.id: r for r in read_records(site)}
+    records = read_records(site)
+    current = {r.id: r for r in records}
+    articles, duplicates = one_per_article(articles, records)
     try:
         built = []
         for number, article in enumerate(articles):
@@ -375,9 +382,34 @@ def publish(
                 options.progress(article.headline)
             built.append(_build(article, number, staging, voice, inputs, options))
         with folder_lock(site):
-            return _publish_locked(site, config, built)
+            results = _publish_locked(site, config, built)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    by_id = {result.id: result for result in results}
+    for duplicate in duplicates:
+        kept = by_id.get(duplicate.kept) or _result(config, current[duplicate.kept], "unchanged")
+        source = duplicate.article.provenance.source
+        results.append(
+            replace(kept, status="duplicate", engine_calls=0, cache_hits=0, source=source)
+        )
+    return results
+
+
+def _result(
+    config: PodcastConfig, episode: Episode, status: Status, audio: AudioResult | None = None
+) -> Published:
+    return Published(
+        id=episode.id,
+        guid=episode.guid,
+        slug=episode.slug,
+        status=status,
+        headline=episode.headline,
+        audio_url=config.base_url + f"episodes/{episode.slug}/{episode.audio}",
+        audio_bytes=episode.audio_bytes,
+        duration_ms=episode.duration_ms,
+        engine_calls=audio.stats.engine_calls if audio else 0,
+        cache_hits=audio.stats.cache_hits if audio else 0,
+    )
 
 
 def _publish_locked(site: Path, config: PodcastConfig, built: Sequence[_Built]) -> list[Published]:
@@ -400,20 +432,7 @@ def _publish_locked(site: Path, config: PodcastConfig, built: Sequence[_Built]) 
             _install(item, episodes_dir(site) / slug)
             write_record(site, episode)
         by_id[article.id] = episode
-        results.append(
-            Published(
-                id=episode.id,
-                guid=episode.guid,
-                slug=slug,
-                status=status,
-                headline=episode.headline,
-                audio_url=config.base_url + f"episodes/{slug}/{episode.audio}",
-                audio_bytes=episode.audio_bytes,
-                duration_ms=episode.duration_ms,
-                engine_calls=item.audio.stats.engine_calls if item.audio else 0,
-                cache_hits=item.audio.stats.cache_hits if item.audio else 0,
-            )
-        )
+        results.append(_result(config, episode, status, item.audio))
     episodes = read_records(site)
     render_site(site, config, episodes)
     # every episode of this run, changed or not: a run killed between a record and this

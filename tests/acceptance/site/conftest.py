@@ -80,7 +80,8 @@ def site_check() -> list[str]:
     node = need("node", shutil.which("node"))
     need("playwright-core (npm)", str(JS / "node_modules/playwright-core/package.json"))
     need("axe-core (npm)", str(JS / "node_modules/axe-core/axe.min.js"))
-    return ["env", f"CHROMIUM={chromium}", node, str(JS / "site_check.js")]
+    shots = ARTIFACTS / "screenshots"
+    return ["env", f"CHROMIUM={chromium}", f"ARTIFACTS={shots}", node, str(JS / "site_check.js")]
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from newsvoice.io import slugify
 from newsvoice.podcast.config import PodcastConfig, load_config, write_config
 from newsvoice.podcast.episode import Chapter, Episode, Line
 from newsvoice.podcast.feed import build_feed, feed_guid, read_feed
-from newsvoice.podcast.site import episode_page, index_page
+from newsvoice.podcast.listening import episode_page
+from newsvoice.podcast.site import index_page
 
 HOSTILE = "<script>alert(1)</script> \x00\x07 Title \ud800 & <b onmouseover=x>bold</b>"
 
@@ -87,10 +89,12 @@ def test_hostile_text_is_escaped_and_cleaned_in_the_feed() -> None:
 def test_hostile_text_is_escaped_in_pages() -> None:
     for page in (episode_page(CONFIG, episode()), index_page(CONFIG, [episode()])):
         document = html.fromstring(page)
-        assert [s.get("src") for s in document.iter("script")] in (
-            ["../../player.js"],
-            ["player.js"],
-        )
+        scripts = [s for s in document.iter("script") if s.get("type") != "application/ld+json"]
+        assert [s.get("src") for s in scripts] in (["../../player.js"], ["player.js"])
+        for data in document.iter("script"):
+            if data.get("type") == "application/ld+json":
+                assert "<" not in (data.text or "")  # nothing in it can close the element
+                assert json.loads(data.text or "")["@type"] == "PodcastEpisode"
         assert not any(
             name.startswith("on") for element in document.iter() for name in element.attrib
         )

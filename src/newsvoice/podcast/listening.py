@@ -1,0 +1,238 @@
+"""The episode page: a read-along transcript beside the player.
+
+The transcript is the article as it is read (headline, byline, standfirst, the body with
+its sub-headings, list items and quotes), every spoken sentence a ``<span>`` carrying its
+start and end from the timing table (``data-start``/``data-end``, seconds). The page's own
+script (``player.js``) highlights the sentence being read, keeps it in view, plays from a
+sentence on a click or Enter, and adds the controls listeners expect (back 15 s, forward
+30 s, speed, resume); without it the page is still whole: the native ``<audio>`` player,
+the chapters as media-fragment links (``audio.mp3#t=21.450``) and the transcript.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..narration.timing import clock
+from .feed import web_url
+from .site import el, file_size, meta_line, serialise, site_footer, site_header, skeleton, tail
+from .structured import sharing_tags
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from .config import PodcastConfig
+    from .episode import Episode, Line
+
+SPEEDS = ("0.75", "1", "1.25", "1.5", "1.75", "2")
+BACK_S, FORWARD_S = 15, 30
+# What the script answers to while the focus is in the player, the chapters or the
+# transcript (single-key shortcuts act only there: WCAG 2.1.4).
+SHORTCUTS = (
+    ("k", "play or pause"),
+    ("j", f"back {BACK_S} seconds"),
+    ("l", f"forward {FORWARD_S} seconds"),
+    ("<  >", "slower, faster"),
+    ("Arrow keys", "in the transcript: the previous or next sentence"),
+    ("Enter", "in the transcript: play from that sentence"),
+)
+
+
+def _seconds(ms: int) -> str:
+    return f"{ms / 1000:.3f}"
+
+
+def _controls(listen: etree._Element) -> None:
+    """The script's controls, hidden until it runs (without it they would do nothing)."""
+    bar = el(listen, "div", class_="controls", role="group", aria_label="Player", hidden="hidden")
+    el(bar, "button", "Play", type="button", class_="play")
+    el(bar, "button", f"Back {BACK_S} seconds", type="button", class_="back")
+    el(bar, "button", f"Forward {FORWARD_S} seconds", type="button", class_="forward")
+    label = el(bar, "label", None, class_="speed")
+    label.text = "Speed "  # not squashed: the space before the menu
+    select = el(label, "select", class_="speed")
+    for speed in SPEEDS:
+        option = el(select, "option", f"{speed}×", value=speed)
+        if speed == "1":
+            option.set("selected", "selected")
+    follow = el(bar, "label", None, class_="follow")
+    el(follow, "input", type="checkbox", class_="follow", checked="checked")
+    tail(follow[-1], " Follow along")
+    now = el(listen, "p", None, class_="now", hidden="hidden")
+    now.text = "Now: "
+    el(now, "span", "", class_="now-chapter")
+    resume = el(listen, "p", None, class_="resume", hidden="hidden")
+    el(resume, "button", "Resume", type="button", class_="resume")
+    keys = el(listen, "details", class_="shortcuts", hidden="hidden")
+    el(keys, "summary", "Keyboard shortcuts")
+    el(keys, "p", "While the focus is in the player, the chapters or the transcript:")
+    table = el(keys, "dl")
+    for key, action in SHORTCUTS:
+        el(table, "dt", key)
+        el(table, "dd", action)
+
+
+def _sentence(parent: etree._Element, line: Line) -> etree._Element:
+    text = line.text
+    if line.kind == "heading" and text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]  # the full stop the script adds so that it is read as a sentence
+    return el(
+        parent,
+        "span",
+        text,
+        class_="s",
+        data_start=_seconds(line.start_ms),
+        data_end=_seconds(line.end_ms),
+    )
+
+
+# The element each kind of spoken piece is shown as; list items go in a list and quotes in a
+# block quote, one per body block.
+_SHOWN = {"heading": "h3", "item": "li"}
+_GROUPS = {"item": "ul", "quote": "blockquote"}
+_CLASSED = ("headline", "byline", "standfirst", "caption")
+
+
+def _transcript(article: etree._Element, episode: Episode) -> None:
+    """The article as it is read, one span per spoken sentence, in the blocks the body has:
+    sub-headings as h3, list items in a list, quotes in a block quote."""
+    section = el(article, "section", aria_labelledby="transcript", class_="transcript")
+    el(section, "h2", "Transcript", id="transcript")
+    el(
+        section,
+        "p",
+        "Select a sentence to play from it. From the keyboard, Tab into the transcript, move "
+        "with the arrow keys and press Enter.",
+        class_="note transcript-help",
+        hidden="hidden",
+    )
+    text = el(section, "div", class_="read-along", lang=episode.language)
+    block = group = span = None
+    group_key: tuple[int, int, str] | None = None
+    previous: Line | None = None
+    for line in episode.lines:
+        key = (line.chapter, line.block, line.kind)
+        if (
+            block is None
+            or previous is None
+            or line.part == 0
+            or key != (previous.chapter, previous.block, previous.kind)
+        ):
+            wrapper = _GROUPS.get(line.kind)
+            if wrapper is None:
+                group = group_key = None
+            elif key != group_key or group is None:
+                group, group_key = el(text, wrapper), key
+            block = el(group if group is not None else text, _SHOWN.get(line.kind, "p"))
+            if line.kind in _CLASSED:
+                block.set("class", line.kind)
+        elif span is not None:
+            tail(span, " ")  # (not block[-1]: lxml counts the children for that)
+        span = _sentence(block, line)
+        previous = line
+
+
+def _chapters(article: etree._Element, episode: Episode) -> None:
+    chapters = el(article, "nav", aria_labelledby="chapters", class_="chapters")
+    el(chapters, "h2", "Chapters", id="chapters")
+    ol = el(chapters, "ol")
+    for chapter in episode.chapters:
+        seconds = _seconds(chapter.start_ms)
+        link = el(
+            el(ol, "li"),
+            "a",
+            None,
+            href=f"{episode.audio}#t={seconds}",
+            data_start=seconds,
+            data_end=_seconds(chapter.end_ms),
+            class_="seek",
+        )
+        el(link, "span", chapter.title, class_="chapter-title")
+        tail(link[-1], " ")
+        el(link, "span", clock(chapter.start_ms, "player"), class_="time")
+
+
+def _downloads(article: etree._Element, episode: Episode) -> None:
+    downloads = el(article, "section", aria_labelledby="downloads")
+    el(downloads, "h2", "Downloads", id="downloads")
+    ul = el(downloads, "ul")
+    el(
+        el(ul, "li"),
+        "a",
+        f"Accessible e-book (EPUB 3, {file_size(episode.epub_bytes)})",
+        href=episode.epub,
+        type="application/epub+zip",
+    )
+    if episode.readalong:
+        el(
+            el(ul, "li"),
+            "a",
+            f"Read-along e-book: text and narration together (EPUB 3, "
+            f"{file_size(episode.readalong_bytes)})",
+            href=episode.readalong,
+            type="application/epub+zip",
+        )
+    el(
+        el(ul, "li"),
+        "a",
+        f"Narration (MP3, {file_size(episode.audio_bytes)})",
+        href=episode.audio,
+        type="audio/mpeg",
+        download=episode.audio,
+    )
+    el(el(ul, "li"), "a", "Transcript (WebVTT)", href=episode.transcript, type="text/vtt")
+    original_url = web_url(episode.url)
+    if original_url:
+        original = el(el(ul, "li"), "a", "Original article", href=original_url)
+        if episode.site_name:
+            original.text = f"Original article on {episode.site_name}"
+
+
+def episode_page(config: PodcastConfig, episode: Episode) -> bytes:
+    root = "../../"
+    page, body = skeleton(
+        f"{episode.headline} — {config.title}",
+        episode.language,
+        root,
+        episode.standfirst or episode.headline,
+    )
+    head = page[0]
+    for element in sharing_tags(config, episode):
+        head.append(element)
+    site_header(body, config, root, home=False)
+    main = el(body, "main", id="main")
+    article = el(main, "article", data_episode=episode.id)
+    el(article, "h1", episode.headline)
+    if episode.standfirst:
+        el(article, "p", episode.standfirst, class_="standfirst")
+    meta_line(article, episode)
+    if episode.image:
+        el(article, "img", src=episode.image, alt="", width="160", height="160", class_="art")
+
+    listen = el(article, "section", aria_labelledby="listen", class_="listen")
+    el(listen, "h2", "Listen", id="listen")
+    player = el(
+        listen,
+        "audio",
+        id="player",
+        controls="controls",
+        preload="metadata",
+        src=episode.audio,
+        aria_describedby="voice-note",
+    )
+    el(player, "track", kind="captions", src=episode.transcript, srclang=episode.language,
+        label="Transcript")  # fmt: skip
+    el(player, "a", "Download the narration (MP3)", href=episode.audio)
+    _controls(listen)
+    el(
+        listen,
+        "p",
+        f"Read by a synthetic voice ({episode.voice}). The transcript below is the text it reads.",
+        id="voice-note",
+        class_="note",
+    )
+    _chapters(article, episode)
+    _transcript(article, episode)
+    _downloads(article, episode)
+    site_footer(body, root)
+    return serialise(page)
