@@ -254,7 +254,8 @@ def _element_findings(
                 url.startswith(("http:", "https:", "//", "ftp:"))
                 and tag not in remote_ok
                 and name != "xlink:href"
-            ):
+                and not (tag == "link" and (el.get("rel") or "").lower() == "alternate")
+            ):  # an alternate link points feed readers and CMSs (oEmbed); nothing fetches it
                 found.append(f"{where}: remote resource {name}={value[:60]!r} on <{tag}>")
             elif ":" in url.split("/")[0] and not url.startswith(("http:", "https:", "mailto:")):
                 found.append(f"{where}: unexpected URL scheme {value[:60]!r} on <{tag}>")
@@ -380,6 +381,8 @@ def page_findings(where: str, data: bytes, root_path: str) -> list[str]:
         elif script.get("src") != f"{root_path}player.js" or (script.text or "").strip():
             found.append(f"{where}: a script that is not the site's player")
     for el in document.iter("img", "audio", "track", "source", "link"):
+        if el.tag == "link" and el.get("rel") == "alternate":
+            continue  # a pointer for feed readers and CMSs (oEmbed); browsers never fetch it
         ref = el.get("src") or el.get("href") or ""
         if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", ref, re.IGNORECASE):
             found.append(f"{where}: remote resource {ref[:60]!r} on <{el.tag}>")

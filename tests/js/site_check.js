@@ -217,6 +217,8 @@ async function seeked(page, act) {
 const pause = (page) => page.evaluate(() => document.getElementById("player").pause());
 
 async function readAlong(page, path) {
+  const box = page.locator("details.read-along-box");
+  if (await box.count()) await box.locator("summary").click(); // the embed's expander
   const spans = page.locator(".read-along .s");
   const timing = await page.evaluate(() => Array.from(document.querySelectorAll(".read-along .s"))
     .map((s) => [Number(s.dataset.start), Number(s.dataset.end)]));
@@ -330,6 +332,44 @@ async function noScript(browser, path) {
   }
 }
 
+// FRAME_HOST (env): a page on another origin that frames an embed (iframe name "embed")
+// and an episode page (name "page"). The first must load and play, the second be refused.
+async function framing(browser, host) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const out = { frames: {} };
+  try {
+    await page.goto(host, { waitUntil: "load" });
+    await page.waitForTimeout(1000);
+    for (const name of ["embed", "page"]) {
+      const frame = page.frame({ name });
+      out.frames[name] = frame ? {
+        url: frame.url(),
+        player: await frame.evaluate(() => !!document.getElementById("player")).catch(() => false),
+        title: await frame.evaluate(() => document.title).catch(() => null),
+      } : null;
+    }
+    const embed = page.frame({ name: "embed" });
+    if (embed && out.frames.embed.player) {
+      await embed.locator("button.play").click();
+      for (let waited = 0; waited < WAIT; waited += 100) {
+        if (await embed.evaluate(() => document.getElementById("player").currentTime > 0.3)) break;
+        await page.waitForTimeout(100);
+      }
+      out.frames.embed.played = await embed.evaluate(() => ({
+        paused: document.getElementById("player").paused,
+        currentTime: document.getElementById("player").currentTime,
+      }));
+    }
+    await shoot(page, "framed");
+  } catch (error) {
+    out.error = String((error && error.stack) || error);
+  } finally {
+    await context.close();
+  }
+  return out;
+}
+
 async function check(context, path) {
   const page = await context.newPage();
   const report = { url: new URL(path, base).href, console: [], pageErrors: [], csp: [],
@@ -418,8 +458,9 @@ async function check(context, path) {
     for (const path of paths) {
       if (path.endsWith("/")) pages[path].noScript = await noScript(browser, path);
     }
+    const framed = process.env.FRAME_HOST ? await framing(browser, process.env.FRAME_HOST) : null;
     const ok = Object.values(pages).every((p) => !p.error);
-    console.log(JSON.stringify({ ok, offsite, pages }));
+    console.log(JSON.stringify({ ok, offsite, pages, framing: framed }));
     process.exitCode = ok ? 0 : 1;
   } finally {
     await browser.close();

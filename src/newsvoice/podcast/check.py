@@ -19,6 +19,7 @@ from ..errors import SiteError
 from .config import CONFIG_NAME, load_config
 from .episode import episodes_dir, read_record
 from .feed import ATOM, FEED_NAME, ITUNES, PODCAST, parse_feed_bytes, read_feed
+from .listening import EMBED_NAME, OEMBED_NAME
 from .publish import PAGE_NAME
 
 if TYPE_CHECKING:
@@ -165,6 +166,10 @@ def check_site(site: Path) -> list[Finding]:
             error(where, "the episode page is missing")
         else:
             _check_page(folder / PAGE_NAME, where, findings)
+        if (folder / EMBED_NAME).is_file():
+            _check_page(folder / EMBED_NAME, f"{where}/{EMBED_NAME}", findings)
+        if (folder / OEMBED_NAME).is_file():
+            _check_oembed(folder / OEMBED_NAME, f"{where}/{OEMBED_NAME}", findings)
         item = by_guid.get(episode.guid)
         if item is None:
             error(where, f"not in the feed (guid {episode.guid})")
@@ -290,3 +295,31 @@ def _check_json_ld(text: str, where: str, findings: list[Finding]) -> None:
         return
     if not isinstance(data, dict) or "@type" not in data:
         findings.append(Finding("error", where, "JSON-LD without an @type"))
+
+
+OEMBED_RICH = ("version", "type", "html", "width", "height")  # oEmbed 1.0, section 2.3.4
+
+
+def _check_oembed(path: Path, where: str, findings: list[Finding]) -> None:
+    """An oEmbed 1.0 rich response: the required fields, integer sizes, an iframe."""
+    try:
+        data = json.loads(path.read_bytes())
+    except ValueError as exc:
+        findings.append(Finding("error", where, f"not JSON ({exc})"))
+        return
+    if not isinstance(data, dict):
+        findings.append(Finding("error", where, "not a JSON object"))
+        return
+    missing = [name for name in OEMBED_RICH if name not in data]
+    if missing:
+        findings.append(Finding("error", where, f"missing {', '.join(missing)}"))
+    if data.get("version") != "1.0" or data.get("type") != "rich":
+        findings.append(Finding("error", where, "version must be 1.0 and type rich"))
+    sizes = ("width", "height", "thumbnail_width", "thumbnail_height")
+    findings.extend(
+        Finding("error", where, f"{name} must be a positive integer")
+        for name in sizes
+        if name in data and not (isinstance(data[name], int) and data[name] > 0)
+    )
+    if not str(data.get("html", "")).startswith("<iframe "):
+        findings.append(Finding("error", where, "html is not an iframe"))

@@ -59,6 +59,12 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "Sports": (),
     "Technology": (),
 }
+# One CSP frame-ancestors source: a keyword, a scheme, or a host with its scheme and port.
+_SOURCE = re.compile(
+    r"'self'|'none'|\*|[a-z][a-z0-9+.-]*:"
+    r"|(?:[a-z][a-z0-9+.-]*://)?(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?:\d{1,5}|\*))?(?:/[^\s;,']*)?",
+    re.IGNORECASE,
+)
 _EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
 
 
@@ -76,6 +82,7 @@ class PodcastConfig:
     base_url: str = ""  # where DIR is served, e.g. https://example.org/listen/
     locked: bool = True
     voice: str = "auto"
+    embed_frame_ancestors: str = "*"  # who may frame embed.html (CSP); other pages: no one
 
     @property
     def categories(self) -> tuple[str, str]:
@@ -112,6 +119,12 @@ def _check(config: PodcastConfig, path: Path) -> PodcastConfig:
         raise ConfigError(f"{path}: bad language {config.language!r}", hint="use e.g. en or en-GB")
     if not squash(config.title):
         raise ConfigError(f"{path}: the podcast needs a title")
+    sources = config.embed_frame_ancestors.split()
+    if not sources or not all(_SOURCE.fullmatch(source) for source in sources):
+        raise ConfigError(
+            f"{path}: bad embed_frame_ancestors {config.embed_frame_ancestors!r}",
+            hint="a CSP source list: *, 'self', 'none', https:, or https://example.org ...",
+        )
     if config.base_url:
         config = replace(config, base_url=normalise_base_url(config.base_url))
     return config
@@ -188,6 +201,10 @@ base_url = {s(config.base_url)}
 locked = {b(config.locked)}
 # The voice preset episodes are read with (`newsvoice voices` lists them); auto = by language.
 voice = {s(config.voice)}
+# Who may show an episode's embeddable player (episodes/<slug>/embed.html) in an iframe: a
+# Content-Security-Policy frame-ancestors list, e.g. "https://news.example.org". The other
+# pages may not be framed at all. `feed serve` and the _headers file send it.
+embed_frame_ancestors = {s(config.embed_frame_ancestors)}
 """
 
 

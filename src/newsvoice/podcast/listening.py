@@ -11,11 +11,24 @@ the chapters as media-fragment links (``audio.mp3#t=21.450``) and the transcript
 
 from __future__ import annotations
 
+import json
+from html import escape as html_escape
 from typing import TYPE_CHECKING
 
 from ..narration.timing import clock
-from .feed import web_url
-from .site import el, file_size, meta_line, serialise, site_footer, site_header, skeleton, tail
+from ..text import squash
+from .feed import episode_url, web_url
+from .site import (
+    el,
+    file_size,
+    meta_line,
+    serialise,
+    site_footer,
+    site_header,
+    skeleton,
+    spoken_duration,
+    tail,
+)
 from .structured import sharing_tags
 
 if TYPE_CHECKING:
@@ -24,6 +37,10 @@ if TYPE_CHECKING:
     from .config import PodcastConfig
     from .episode import Episode, Line
 
+EMBED_NAME = "embed.html"
+OEMBED_NAME = "oembed.json"
+EMBED_WIDTH, EMBED_HEIGHT = 640, 480
+ART_PIXELS = 1400  # the episode art's side (publish.ART_SIZE)
 SPEEDS = ("0.75", "1", "1.25", "1.5", "1.75", "2")
 BACK_S, FORWARD_S = 15, 30
 # What the script answers to while the focus is in the player, the chapters or the
@@ -93,10 +110,10 @@ _GROUPS = {"item": "ul", "quote": "blockquote"}
 _CLASSED = ("headline", "byline", "standfirst", "caption")
 
 
-def _transcript(article: etree._Element, episode: Episode) -> None:
+def _transcript(parent: etree._Element, episode: Episode) -> None:
     """The article as it is read, one span per spoken sentence, in the blocks the body has:
     sub-headings as h3, list items in a list, quotes in a block quote."""
-    section = el(article, "section", aria_labelledby="transcript", class_="transcript")
+    section = el(parent, "section", aria_labelledby="transcript", class_="transcript")
     el(section, "h2", "Transcript", id="transcript")
     el(
         section,
@@ -188,6 +205,64 @@ def _downloads(article: etree._Element, episode: Episode) -> None:
             original.text = f"Original article on {episode.site_name}"
 
 
+def _listen(parent: etree._Element, episode: Episode, heading: bool) -> None:
+    listen = el(parent, "section", aria_labelledby="listen", class_="listen")
+    title = el(listen, "h2", "Listen", id="listen")
+    if not heading:  # the embed's own h1 says what it is; the section keeps its name
+        title.set("class", "visually-hidden")
+    player = el(
+        listen,
+        "audio",
+        id="player",
+        controls="controls",
+        preload="metadata",
+        src=episode.audio,
+        aria_describedby="voice-note",
+    )
+    el(player, "track", kind="captions", src=episode.transcript, srclang=episode.language,
+       label="Transcript")  # fmt: skip
+    el(player, "a", "Download the narration (MP3)", href=episode.audio)
+    _controls(listen)
+    el(
+        listen,
+        "p",
+        f"Read by a synthetic voice ({episode.voice}). The transcript is the text it reads.",
+        id="voice-note",
+        class_="note",
+    )
+
+
+def embed_snippet(config: PodcastConfig, episode: Episode) -> str:
+    """The iframe a newsroom puts in its article page (its title names it for screen
+    readers)."""
+    src = html_escape(episode_url(config.base_url, episode, EMBED_NAME))
+    title = html_escape(f"Listen: {squash(episode.headline)}")
+    return (
+        f'<iframe src="{src}" title="{title}" width="100%" height="{EMBED_HEIGHT}" '
+        'style="border:0;max-width:40rem" loading="lazy"></iframe>'
+    )
+
+
+def oembed(config: PodcastConfig, episode: Episode) -> bytes:
+    """``oembed.json``: an oEmbed 1.0 ``rich`` response for the episode's player."""
+    data = {
+        "version": "1.0",
+        "type": "rich",
+        "title": squash(episode.headline),
+        "provider_name": squash(config.title),
+        "provider_url": config.base_url,
+        "html": embed_snippet(config, episode),
+        "width": EMBED_WIDTH,
+        "height": EMBED_HEIGHT,
+    }
+    if episode.byline:
+        data["author_name"] = squash(episode.byline)
+    if episode.image:
+        data["thumbnail_url"] = episode_url(config.base_url, episode, episode.image)
+        data["thumbnail_width"] = data["thumbnail_height"] = ART_PIXELS
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+
+
 def episode_page(config: PodcastConfig, episode: Episode) -> bytes:
     root = "../../"
     page, body = skeleton(
@@ -199,6 +274,10 @@ def episode_page(config: PodcastConfig, episode: Episode) -> bytes:
     head = page[0]
     for element in sharing_tags(config, episode):
         head.append(element)
+    if config.base_url:
+        el(head, "link", rel="alternate", type="application/json+oembed",
+           href=episode_url(config.base_url, episode, OEMBED_NAME),
+           title=squash(episode.headline))  # fmt: skip
     site_header(body, config, root, home=False)
     main = el(body, "main", id="main")
     article = el(main, "article", data_episode=episode.id)
@@ -208,31 +287,47 @@ def episode_page(config: PodcastConfig, episode: Episode) -> bytes:
     meta_line(article, episode)
     if episode.image:
         el(article, "img", src=episode.image, alt="", width="160", height="160", class_="art")
-
-    listen = el(article, "section", aria_labelledby="listen", class_="listen")
-    el(listen, "h2", "Listen", id="listen")
-    player = el(
-        listen,
-        "audio",
-        id="player",
-        controls="controls",
-        preload="metadata",
-        src=episode.audio,
-        aria_describedby="voice-note",
-    )
-    el(player, "track", kind="captions", src=episode.transcript, srclang=episode.language,
-        label="Transcript")  # fmt: skip
-    el(player, "a", "Download the narration (MP3)", href=episode.audio)
-    _controls(listen)
-    el(
-        listen,
-        "p",
-        f"Read by a synthetic voice ({episode.voice}). The transcript below is the text it reads.",
-        id="voice-note",
-        class_="note",
-    )
+    _listen(article, episode, heading=True)
     _chapters(article, episode)
     _transcript(article, episode)
     _downloads(article, episode)
+    if config.base_url:
+        embed = el(article, "section", aria_labelledby="embed", class_="embed-code")
+        el(embed, "h2", "Embed this player", id="embed")
+        el(
+            embed,
+            "p",
+            "To put this episode's player in your own page, copy this code into it. It "
+            "keeps the chapters and the read-along text, and its title names it for "
+            "screen readers. Sites that support oEmbed (WordPress, for one) embed it from "
+            "this page's address alone.",
+        )
+        el(el(embed, "pre"), "code", None).text = embed_snippet(config, episode)
+    site_footer(body, root)
+    return serialise(page)
+
+
+def embed_page(config: PodcastConfig, episode: Episode) -> bytes:
+    """``embed.html``: the compact player for an iframe: title, art, the controls, the
+    chapters and the read-along text behind a "Read along" expander."""
+    root = "../../"
+    page, body = skeleton(f"Listen: {episode.headline} — {config.title}", episode.language,
+                          root, episode.standfirst or episode.headline)  # fmt: skip
+    body.set("class", "embed")
+    main = el(body, "main", id="main")
+    article = el(main, "article", data_episode=episode.id)
+    top = el(article, "div", class_="embed-head")
+    if episode.image:
+        el(top, "img", src=episode.image, alt="", width="72", height="72", class_="thumb")
+    titles = el(top, "div")
+    el(titles, "h1", episode.headline)
+    line = el(titles, "p", None, class_="meta")
+    line.text = f"{squash(config.title)} · {spoken_duration(episode.duration_ms)} · "
+    el(line, "a", "Episode page", href="./", target="_blank", rel="noopener")
+    _listen(article, episode, heading=False)
+    _chapters(article, episode)
+    details = el(article, "details", class_="read-along-box")
+    el(details, "summary", "Read along")
+    _transcript(details, episode)
     site_footer(body, root)
     return serialise(page)

@@ -39,7 +39,8 @@ from .episode import (
     write_record,
 )
 from .feed import FEED_NAME, build_feed, read_feed, same_items
-from .listening import episode_page
+from .framing import HEADERS_NAME, headers_file
+from .listening import EMBED_NAME, OEMBED_NAME, embed_page, episode_page, oembed
 from .site import ASSETS, asset, index_page
 
 if TYPE_CHECKING:
@@ -323,7 +324,7 @@ def _install(built: _Built, target: Path) -> None:
 
 def _tidy(folder: Path, episode: Episode) -> None:
     """Delete what the record does not name: older versions and temp files of killed runs."""
-    keep = {*episode.files, RECORD_NAME, PAGE_NAME}
+    keep = {*episode.files, RECORD_NAME, PAGE_NAME, EMBED_NAME, OEMBED_NAME}
     for path in folder.iterdir():
         if path.name not in keep and path.is_file():
             path.unlink(missing_ok=True)
@@ -339,11 +340,14 @@ def render_site(site: Path, config: PodcastConfig, episodes: Sequence[Episode]) 
     if old is None or not same_items(old, feed):
         write_atomic(feed_path, feed)
     for episode in episodes:
-        _write_if_changed(
-            episodes_dir(site) / episode.slug / PAGE_NAME, episode_page(config, episode)
-        )
+        folder = episodes_dir(site) / episode.slug
+        _write_if_changed(folder / PAGE_NAME, episode_page(config, episode))
+        _write_if_changed(folder / EMBED_NAME, embed_page(config, episode))
+        if config.base_url:
+            _write_if_changed(folder / OEMBED_NAME, oembed(config, episode))
     for name in ASSETS:
         _write_if_changed(site / name, asset(name))
+    _write_if_changed(site / HEADERS_NAME, headers_file(config))
     _write_if_changed(site / PAGE_NAME, index_page(config, episodes))
 
 

@@ -3,7 +3,8 @@
 Python's own ``http.server`` does not answer byte-range requests, and browsers cannot seek
 an ``<audio>`` player without them; this handler does (one range per request), sends the
 media types podcast apps expect, and allows cross-origin reads of transcripts and chapters
-(the Podcasting 2.0 namespace asks for CORS). It listens on 127.0.0.1 unless told otherwise.
+(the Podcasting 2.0 namespace asks for CORS), and the framing policy (framing.py: only
+``embed.html`` may be framed). It listens on 127.0.0.1 unless told otherwise.
 """
 
 from __future__ import annotations
@@ -12,10 +13,15 @@ import http.server
 import os
 import re
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from .config import load_config
+from .framing import frame_policy
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from .config import PodcastConfig
 
 TYPES = {
     ".mp3": "audio/mpeg",
@@ -41,7 +47,13 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         suffix = os.path.splitext(name)[1]  # noqa: PTH122 - the base works on str paths
         return TYPES.get(suffix) or super().guess_type(path)
 
+    def __init__(self, *args: Any, config: PodcastConfig | None = None, **kwargs: Any) -> None:
+        self.config = config  # before the base's __init__, which handles the request
+        super().__init__(*args, **kwargs)
+
     def end_headers(self) -> None:
+        for name, value in frame_policy(self.path.split("?", 1)[0], self.config).items():
+            self.send_header(name, value)
         self.send_header("Accept-Ranges", "bytes")
         self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("X-Content-Type-Options", "nosniff")
@@ -103,5 +115,5 @@ class _Limited:
 
 
 def make_server(site: Path, bind: str = "127.0.0.1", port: int = 8000) -> http.server.HTTPServer:
-    handler = partial(SiteHandler, directory=str(site))
+    handler = partial(SiteHandler, directory=str(site), config=load_config(site))
     return http.server.ThreadingHTTPServer((bind, port), handler)

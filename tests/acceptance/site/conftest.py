@@ -9,10 +9,12 @@ missing the tests are skipped locally, but with NEWSVOICE_REQUIRE_TOOLS=1 (set b
 
 from __future__ import annotations
 
+import http.server
 import json
 import shutil
 import subprocess
 import threading
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +37,9 @@ SLUGS = (  # the episodes they make, in that order
 )
 INDEX = "index.html"
 EPISODES = tuple(f"episodes/{slug}/" for slug in SLUGS)
-PAGES = (INDEX, *EPISODES)
+EMBED = f"episodes/{SLUGS[0]}/embed.html"
+PAGES = (INDEX, *EPISODES, EMBED)
+OTHER_ORIGIN = "127.0.0.2"  # loopback too, but another origin: a newsroom framing the player
 
 
 @pytest.fixture(scope="session")
@@ -74,6 +78,31 @@ def site_url(site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def frame_host(site_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A page on another origin that frames the seed's embed.html and its episode page."""
+    folder = tmp_path_factory.mktemp("newsroom")
+    (folder / "host.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>A newsroom</title>'
+        "</head><body><h1>An article with its narration</h1>"
+        f'<iframe name="embed" title="Listen" src="{site_url}{EMBED}" width="640" height="480">'
+        f'</iframe><iframe name="page" title="Episode" src="{site_url}{EPISODES[0]}" '
+        'width="640" height="480"></iframe></body></html>',
+        "utf-8",
+    )
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    httpd = http.server.ThreadingHTTPServer((OTHER_ORIGIN, 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"http://{OTHER_ORIGIN}:{httpd.server_address[1]}/host.html"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
 def site_check() -> list[str]:
     """The command that drives headless Chromium over the pages."""
     chromium = need("chromium", shutil.which("chromium") or shutil.which("chromium-browser"))
@@ -85,10 +114,10 @@ def site_check() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def browser_report(site_check: list[str], site_url: str) -> dict[str, Any]:
+def browser_report(site_check: list[str], site_url: str, frame_host: str) -> dict[str, Any]:
     """site_check.js's report on every page; kept in tests/artifacts/site-check.json."""
     done = subprocess.run(
-        [*site_check, site_url, *PAGES],
+        [site_check[0], f"FRAME_HOST={frame_host}", *site_check[1:], site_url, *PAGES],
         capture_output=True,
         text=True,
         timeout=300,

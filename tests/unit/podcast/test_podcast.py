@@ -14,7 +14,7 @@ from newsvoice.io import slugify
 from newsvoice.podcast.config import PodcastConfig, load_config, write_config
 from newsvoice.podcast.episode import Chapter, Episode, Line
 from newsvoice.podcast.feed import build_feed, feed_guid, read_feed
-from newsvoice.podcast.listening import episode_page
+from newsvoice.podcast.listening import embed_page, episode_page, oembed
 from newsvoice.podcast.site import index_page
 
 HOSTILE = "<script>alert(1)</script> \x00\x07 Title \ud800 & <b onmouseover=x>bold</b>"
@@ -87,7 +87,12 @@ def test_hostile_text_is_escaped_and_cleaned_in_the_feed() -> None:
 
 
 def test_hostile_text_is_escaped_in_pages() -> None:
-    for page in (episode_page(CONFIG, episode()), index_page(CONFIG, [episode()])):
+    pages = (
+        episode_page(CONFIG, episode()),
+        embed_page(CONFIG, episode()),
+        index_page(CONFIG, [episode()]),
+    )
+    for page in pages:
         document = html.fromstring(page)
         scripts = [s for s in document.iter("script") if s.get("type") != "application/ld+json"]
         assert [s.get("src") for s in scripts] in (["../../player.js"], ["player.js"])
@@ -99,6 +104,15 @@ def test_hostile_text_is_escaped_in_pages() -> None:
             name.startswith("on") for element in document.iter() for name in element.attrib
         )
         assert b"javascript:" not in page
+
+
+def test_hostile_text_stays_text_in_the_oembed_response() -> None:
+    data = json.loads(oembed(CONFIG, episode()))
+    frame = html.fragment_fromstring(data["html"])
+    assert frame.tag == "iframe"
+    assert list(frame) == []  # the headline is an attribute value, escaped, never markup
+    assert frame.get("title", "").startswith("Listen: ")
+    assert "\ud800" not in data["html"]
 
 
 def test_podcast_guid_follows_the_namespace() -> None:
@@ -120,7 +134,14 @@ def test_settings_round_trip_and_errors(tmp_path: Path) -> None:
     assert loaded.categories == ("Science", "Physics")
     with pytest.raises(ConfigError, match="already exists"):
         write_config(tmp_path, config)
-    for bad in ('category = "Cooking"', 'colour = "red"', "explicit = 3", 'owner_email = "x"'):
+    for bad in (
+        'category = "Cooking"',
+        'colour = "red"',
+        "explicit = 3",
+        'owner_email = "x"',
+        'embed_frame_ancestors = "https://a.org; script-src *"',
+        'embed_frame_ancestors = ""',
+    ):
         (tmp_path / "newsvoice.toml").write_text(f"[podcast]\n{bad}\n", "utf-8")
         with pytest.raises(ConfigError):
             load_config(tmp_path)
