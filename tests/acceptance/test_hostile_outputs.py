@@ -356,7 +356,7 @@ _ALL: frozenset[str] = _Everything()  # every element may name a URL (checked se
 
 
 _CONTROLS = ("button", "select", "option", "input")
-_OWNERS = ("controls", "resume")  # the classes of the player's control groups
+_OWNERS = ("controls", "resume", "search")  # the classes of the site's control groups
 
 
 def page_findings(where: str, data: bytes, root_path: str) -> list[str]:
@@ -371,15 +371,20 @@ def page_findings(where: str, data: bytes, root_path: str) -> list[str]:
     )  # fmt: skip
     for control in document.iter(*_CONTROLS):  # only the player's own, never from the page
         owner = next((a for a in control.iterancestors() if a.get("class") in _OWNERS), None)
-        if owner is None or (control.tag == "input" and control.get("type") != "checkbox"):
+        if owner is None or (
+            control.tag == "input" and control.get("type") not in ("checkbox", "search")
+        ):
             found.append(f"{where}: a <{control.tag}> that is not the player's")
     for script in document.iter("script"):
         if script.get("type") == "application/ld+json":
             text = script.text or ""
             if "<" in text or not isinstance(json.loads(text), dict):
                 found.append(f"{where}: JSON-LD that could close its element")
-        elif script.get("src") != f"{root_path}player.js" or (script.text or "").strip():
-            found.append(f"{where}: a script that is not the site's player")
+        elif (
+            script.get("src") not in (f"{root_path}player.js", f"{root_path}search.js")
+            or (script.text or "").strip()
+        ):
+            found.append(f"{where}: a script that is not the site's own")
     for el in document.iter("img", "audio", "track", "source", "link"):
         if el.tag == "link" and el.get("rel") == "alternate":
             continue  # a pointer for feed readers and CMSs (oEmbed); browsers never fetch it

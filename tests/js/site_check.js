@@ -332,6 +332,33 @@ async function noScript(browser, path) {
   }
 }
 
+// The index's search: type words, read what is announced and listed.
+async function search(page) {
+  const out = {};
+  const box = page.locator("#search");
+  out.visible = await box.isVisible();
+  for (const [name, query] of [["one", "harbourton COUNCIL"], ["accents", "hárbourton"],
+    ["none", "zzzqqq"]]) {
+    await page.evaluate(() => { document.getElementById("search-status").textContent = ""; });
+    await box.fill(query);
+    await page.waitForFunction(() => document.getElementById("search-status").textContent !== "",
+      null, { timeout: WAIT });
+    out[name] = await page.evaluate(() => ({
+      status: document.getElementById("search-status").textContent,
+      results: Array.from(document.querySelectorAll("#search-results a")).map((a) => a.getAttribute("href")),
+      listHidden: document.querySelector("ol.episodes[aria-labelledby]").hidden,
+    }));
+    if (name === "one") out.axe = await axe(page);
+  }
+  await box.fill("");
+  await page.waitForTimeout(400);
+  out.cleared = await page.evaluate(() => ({
+    listHidden: document.querySelector("ol.episodes[aria-labelledby]").hidden,
+    results: document.querySelectorAll("#search-results li").length,
+  }));
+  return out;
+}
+
 // FRAME_HOST (env): a page on another origin that frames an embed (iframe name "embed")
 // and an episode page (name "page"). The first must load and play, the second be refused.
 async function framing(browser, host) {
@@ -407,6 +434,9 @@ async function check(context, path) {
       await page.emulateMedia({ colorScheme: "dark" });
       report.axePlayingDark = await axe(page);
       await page.emulateMedia({ colorScheme: "light" });
+    }
+    if (await page.locator("#search").count()) {
+      report.search = await search(page);
     }
     if (await page.locator(".read-along").count()) {
       report.readAlong = await readAlong(page, path);

@@ -277,8 +277,8 @@ def _check_page(path: Path, where: str, findings: list[Finding]) -> None:
             findings.append(Finding("error", where, f"<{element.tag}> on the page"))
         if element.tag == "script" and element.get("type") == "application/ld+json":
             _check_json_ld(element.text or "", where, findings)
-        elif element.tag == "script" and not (element.get("src") or "").endswith("player.js"):
-            findings.append(Finding("error", where, "a script that is not the site's player"))
+        elif element.tag == "script" and not (element.get("src") or "").endswith(SCRIPTS):
+            findings.append(Finding("error", where, "a script that is not the site's own"))
         for name, value in element.attrib.items():
             if name.lower().startswith("on"):
                 findings.append(Finding("error", where, f"event handler {name} on <{element.tag}>"))
@@ -297,6 +297,7 @@ def _check_json_ld(text: str, where: str, findings: list[Finding]) -> None:
         findings.append(Finding("error", where, "JSON-LD without an @type"))
 
 
+SCRIPTS = ("player.js", "search.js")  # the site's own
 OEMBED_RICH = ("version", "type", "html", "width", "height")  # oEmbed 1.0, section 2.3.4
 
 

@@ -41,7 +41,7 @@ from .episode import (
 from .feed import FEED_NAME, build_feed, read_feed, same_items
 from .framing import HEADERS_NAME, headers_file
 from .listening import EMBED_NAME, OEMBED_NAME, embed_page, episode_page, oembed
-from .site import ASSETS, asset, index_page
+from .site import ASSETS, SEARCH_NAME, asset, index_pages, search_index
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -348,7 +348,13 @@ def render_site(site: Path, config: PodcastConfig, episodes: Sequence[Episode]) 
     for name in ASSETS:
         _write_if_changed(site / name, asset(name))
     _write_if_changed(site / HEADERS_NAME, headers_file(config))
-    _write_if_changed(site / PAGE_NAME, index_page(config, episodes))
+    _write_if_changed(site / SEARCH_NAME, search_index(episodes))
+    pages = index_pages(config, episodes)
+    for name, data in pages.items():
+        _write_if_changed(site / name, data)
+    for stale in site.glob("index-*.html"):  # pages past the last, after removals
+        if stale.name not in pages:
+            stale.unlink(missing_ok=True)
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:

@@ -8,6 +8,7 @@ script, chapter links still work as media-fragment links (``audio.mp3#t=21.45``)
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -25,9 +26,11 @@ if TYPE_CHECKING:
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "media-src 'self'; base-uri 'none'; form-action 'none'"
+    "media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'"
 )
-ASSETS = ("site.css", "player.js")
+ASSETS = ("site.css", "player.js", "search.js")
+PER_PAGE = 50  # episodes per index page
+SEARCH_NAME = "search.json"
 RTL = {"ar", "he", "fa", "ur", "yi", "ps", "dv", "ckb"}
 
 
@@ -115,13 +118,13 @@ def site_header(body: etree._Element, config: PodcastConfig, root: str, home: bo
     el(nav, "a", "Podcast feed (RSS)", href=f"{root}{FEED_NAME}", type="application/rss+xml")
 
 
-def site_footer(body: etree._Element, root: str) -> None:
+def site_footer(body: etree._Element, root: str, script: str = "player.js") -> None:
     footer = el(body, "footer", class_="site")
     p = el(footer, "p")
     p.text = "Narrated with a synthetic voice by "  # not squashed: the space before the link
     el(p, "a", "newsvoice", href="https://pypi.org/project/newsvoice/")
     tail(p[-1], f" {__version__}.")
-    el(body, "script", src=f"{root}player.js", defer="defer")
+    el(body, "script", src=f"{root}{script}", defer="defer")
 
 
 def serialise(page: etree._Element) -> bytes:
@@ -138,19 +141,53 @@ def meta_line(parent: etree._Element, episode: Episode) -> None:
     tail(time, f" · {spoken_duration(episode.duration_ms)}")
 
 
-def index_page(config: PodcastConfig, episodes: Sequence[Episode]) -> bytes:
-    page, body = skeleton(config.title, config.language, "", config.description)
-    site_header(body, config, "", home=True)
+def index_name(number: int) -> str:
+    """The file of index page ``number`` (1: ``index.html``, then ``index-2.html``, ...)."""
+    return "index.html" if number == 1 else f"index-{number}.html"
+
+
+def _search(main: etree._Element) -> None:
+    """The search box, shown by search.js (it reads search.json; without it nothing)."""
+    box = el(main, "div", role="search", class_="search", hidden="hidden")
+    el(box, "label", "Search the episodes", for_="search")
+    el(box, "input", type="search", id="search", class_="search", autocomplete="off",
+       aria_describedby="search-help", aria_controls="search-results")  # fmt: skip
+    el(box, "p", "Titles and standfirsts; every word must match.", id="search-help",
+       class_="note")  # fmt: skip
+    el(box, "p", "", id="search-status", class_="note", role="status")
+    el(box, "ol", id="search-results", class_="episodes", hidden="hidden",
+       aria_label="Matching episodes")  # fmt: skip
+
+
+def _pages_nav(main: etree._Element, number: int, count: int) -> None:
+    nav = el(main, "nav", aria_label="Episode pages", class_="pages")
+    if number > 1:
+        el(nav, "a", "Newer episodes", href=index_name(number - 1), rel="prev")
+    el(nav, "span", f"Page {number} of {count}", aria_current="page")
+    if number < count:
+        el(nav, "a", "Older episodes", href=index_name(number + 1), rel="next")
+
+
+def index_page(config: PodcastConfig, episodes: Sequence[Episode], number: int = 1) -> bytes:
+    """Index page ``number``: PER_PAGE episodes of ``episodes`` (newest first)."""
+    count = max(1, -(-len(episodes) // PER_PAGE))
+    shown = episodes[(number - 1) * PER_PAGE : number * PER_PAGE]
+    title = config.title if number == 1 else f"{config.title}, page {number}"
+    page, body = skeleton(title, config.language, "", config.description)
+    site_header(body, config, "", home=number == 1)
     main = el(body, "main", id="main")
-    el(main, "h1", config.title)
+    el(main, "h1", title)
     el(main, "p", config.description, class_="standfirst")
     follow = el(main, "p")
     el(follow, "a", "Follow the podcast: copy this feed address into your app", href=FEED_NAME)
     el(main, "h2", "Episodes", id="episodes")
     if not episodes:
         el(main, "p", "No episodes yet.")
-    listing = el(main, "ol", class_="episodes", aria_labelledby="episodes", reversed="reversed")
-    for episode in episodes:
+    else:
+        _search(main)
+    listing = el(main, "ol", class_="episodes", aria_labelledby="episodes", reversed="reversed",
+                 start=str(len(episodes) - (number - 1) * PER_PAGE))  # fmt: skip
+    for episode in shown:
         item = el(listing, "li", lang=episode.language)
         article = el(item, "article")
         if episode.image:
@@ -162,5 +199,32 @@ def index_page(config: PodcastConfig, episodes: Sequence[Episode]) -> bytes:
         meta_line(article, episode)
     if not episodes:
         main.remove(listing)
-    site_footer(body, "")
+    if count > 1:
+        _pages_nav(main, number, count)
+    site_footer(body, "", script="search.js")
     return serialise(page)
+
+
+def index_pages(config: PodcastConfig, episodes: Sequence[Episode]) -> dict[str, bytes]:
+    """Every index page, by file name."""
+    count = max(1, -(-len(episodes) // PER_PAGE))
+    return {index_name(n): index_page(config, episodes, n) for n in range(1, count + 1)}
+
+
+def search_index(episodes: Sequence[Episode]) -> bytes:
+    """``search.json``: what the index's search looks through (titles and standfirsts)."""
+    entries = [
+        {
+            "url": f"episodes/{episode.slug}/",
+            "title": squash(episode.headline),
+            "standfirst": squash(episode.standfirst),
+            "byline": squash(episode.byline),
+            "date": episode.published.isoformat(),
+            "dateText": _date(episode),
+            "duration": spoken_duration(episode.duration_ms),
+            "image": f"episodes/{episode.slug}/{episode.image}" if episode.image else "",
+            "language": episode.language,
+        }
+        for episode in episodes
+    ]
+    return json.dumps({"episodes": entries}, ensure_ascii=False).encode("utf-8") + b"\n"

@@ -233,3 +233,16 @@ def test_without_javascript_the_page_plays_lists_chapters_and_reads(
     assert no_script["hiddenControls"]  # the script's controls do not show without it
     assert not no_script["played"]["paused"]
     assert no_script["played"]["currentTime"] > 0.3
+
+
+def test_the_index_search_finds_episodes_by_title(browser_report: dict[str, Any]) -> None:
+    search = _page(browser_report, INDEX)["search"]
+    assert search["visible"]
+    for found in (search["one"], search["accents"]):  # any case, with or without accents
+        assert found["status"] == "1 episode matches."
+        assert found["results"] == [EPISODES[1]]
+        assert found["listHidden"]
+    assert search["none"]["status"] == "No episode matches."
+    assert search["none"]["results"] == []
+    assert _violations(search["axe"]) == []
+    assert search["cleared"] == {"listHidden": False, "results": 0}

@@ -95,7 +95,7 @@ def test_hostile_text_is_escaped_in_pages() -> None:
     for page in pages:
         document = html.fromstring(page)
         scripts = [s for s in document.iter("script") if s.get("type") != "application/ld+json"]
-        assert [s.get("src") for s in scripts] in (["../../player.js"], ["player.js"])
+        assert [s.get("src") for s in scripts] in (["../../player.js"], ["search.js"])
         for data in document.iter("script"):
             if data.get("type") == "application/ld+json":
                 assert "<" not in (data.text or "")  # nothing in it can close the element
