@@ -28,7 +28,7 @@ $(JS_INSTALLED): $(JS)/package.json $(JS)/package-lock.json
 
 APT_TOOLS := java:default-jre-headless chromium:chromium ffprobe:ffmpeg espeak-ng:espeak-ng
 
-checkers: $(INSTALLED) $(JS_INSTALLED) ## install the real checkers and tools: Java, Chromium, ffmpeg, espeak-ng (apt-get); Ace, epub.js, foliate-js, axe-core, podcast-partytime (npm)
+checkers: $(INSTALLED) $(JS_INSTALLED) ## install the real checkers and tools: Java, Chromium, ffmpeg, espeak-ng (apt-get); Ace, epub.js, foliate-js, axe-core, Lighthouse, podcast-partytime (npm)
 	@missing=""; for pair in $(APT_TOOLS); do \
 		command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; \
 	done; \

@@ -233,6 +233,7 @@ def _element_findings(
             and (el.get("rel") or "").lower()
             not in (
                 "stylesheet",
+                "icon",
                 "alternate",
                 "related",
                 "self",

@@ -235,7 +235,7 @@ async function readAlong(page, path) {
     await page.waitForTimeout(400);
     out.samples.push({ index: i, ...(await page.evaluate(readState)) });
   }
-  await shoot(page, `${path.replace(/\W+/g, "-")}playing`);
+  await shoot(page, `${path.replace(/\W+/g, "-").replace(/-+$/, "")}-playing`);
   await pause(page);
   // The mouse: click the eleventh sentence.
   out.click = { index: 10, start: timing[10][0], ...(await seeked(page, () => spans.nth(10).click())) };
@@ -323,7 +323,7 @@ async function noScript(browser, path) {
     }
     out.played = await page.evaluate(() => ({ paused: document.getElementById("player").paused,
       currentTime: document.getElementById("player").currentTime }));
-    await shoot(page, `${path.replace(/\W+/g, "-")}no-script`);
+    await shoot(page, `${path.replace(/\W+/g, "-").replace(/-+$/, "")}-no-script`);
     return out;
   } catch (error) {
     return { error: String((error && error.stack) || error) };

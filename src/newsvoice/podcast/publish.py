@@ -41,7 +41,7 @@ from .episode import (
 from .feed import FEED_NAME, build_feed, read_feed, same_items
 from .framing import HEADERS_NAME, headers_file
 from .listening import EMBED_NAME, OEMBED_NAME, embed_page, episode_page, oembed
-from .site import ASSETS, SEARCH_NAME, asset, index_pages, search_index
+from .site import ASSETS, FAVICON_NAME, FAVICON_PX, SEARCH_NAME, asset, index_pages, search_index
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -284,7 +284,19 @@ def _artwork(site: Path, config: PodcastConfig) -> str:
     target = site / name
     if not target.exists() or target.read_bytes() != data:
         write_atomic(target, data)
+    _write_if_changed(site / FAVICON_NAME, _icon(data))
     return config.base_url + name
+
+
+def _icon(artwork: bytes) -> bytes:
+    """The site's icon: the artwork at 64 px (browsers ask for one; without it, a 404)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(artwork)) as image:
+        small = image.convert("RGB").resize((FAVICON_PX, FAVICON_PX), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    small.save(out, "PNG", optimize=True)
+    return out.getvalue()
 
 
 def _checked_artwork(path: Path) -> tuple[bytes, str]:

@@ -30,6 +30,7 @@ CSP = (
 )
 ASSETS = ("site.css", "player.js", "search.js")
 PER_PAGE = 50  # episodes per index page
+FAVICON_NAME, FAVICON_PX = "favicon.png", 64
 SEARCH_NAME = "search.json"
 RTL = {"ar", "he", "fa", "ur", "yi", "ps", "dv", "ckb"}
 
@@ -95,6 +96,8 @@ def skeleton(
     el(head, "meta", name="generator", content=f"newsvoice {__version__}")
     el(head, "title", title)
     el(head, "link", rel="stylesheet", href=f"{root}site.css")
+    el(head, "link", rel="icon", type="image/png", sizes=f"{FAVICON_PX}x{FAVICON_PX}",
+       href=f"{root}{FAVICON_NAME}")  # fmt: skip
     el(
         head,
         "link",
