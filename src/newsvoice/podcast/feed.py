@@ -139,6 +139,18 @@ def episode_url(base_url: str, episode: Episode, name: str = "") -> str:
     return file_url(base_url, "episodes", episode.slug, name)
 
 
+SYNTHETIC = "Episodes are read by a synthetic voice."
+
+
+def channel_description(config: PodcastConfig) -> str:
+    """The configured description, with the disclosure that the voice is synthetic (added
+    when the publisher's text does not already say so)."""
+    text = squash(config.description)
+    if "synthetic" in text.casefold():
+        return text
+    return f"{text} {SYNTHETIC}" if text else SYNTHETIC
+
+
 def _description(episode: Episode, base_url: str) -> str:
     """HTML (escaped by the serializer): the standfirst, then links to the original and EPUB."""
     parts = []
@@ -147,6 +159,8 @@ def _description(episode: Episode, base_url: str) -> str:
     if episode.incomplete:
         note = f"Note: this episode may not hold the whole article. {episode.incomplete}"
         parts.append(f"<p>{html.escape(note, quote=False)}</p>")
+    voice = html.escape(squash(episode.voice), quote=False)
+    parts.append(f"<p>Read by a synthetic voice ({voice}).</p>")
     links = []
     original = web_url(episode.url)
     if original:
@@ -236,7 +250,7 @@ def build_feed(
     _sub(channel, f"{{{ATOM}}}link", href=feed_url, rel="self", type="application/rss+xml")
     _sub(channel, "title", _clean(config.title, MAX_TITLE))
     _sub(channel, "link", base)
-    _sub(channel, "description", _bytes_limited(squash(config.description), MAX_DESCRIPTION))
+    _sub(channel, "description", _bytes_limited(channel_description(config), MAX_DESCRIPTION))
     _sub(channel, "language", config.language)
     _sub(channel, "lastBuildDate", rfc2822(built))
     _sub(channel, "generator", f"newsvoice {__version__}")
@@ -259,7 +273,7 @@ def build_feed(
         etree.SubElement(category, _itunes("category"), {"text": sub})
     _sub(channel, _itunes("explicit"), "true" if config.explicit else "false")
     _sub(channel, _itunes("type"), "episodic")
-    _sub(channel, _itunes("summary"), _bytes_limited(squash(config.description), MAX_DESCRIPTION))
+    _sub(channel, _itunes("summary"), _bytes_limited(channel_description(config), MAX_DESCRIPTION))
     guid = existing.guid if existing and existing.guid else feed_guid(feed_url)
     _sub(channel, _podcast("guid"), guid)
     locked = _sub(channel, _podcast("locked"), "yes" if config.locked else "no")

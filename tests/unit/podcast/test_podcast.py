@@ -13,7 +13,7 @@ from newsvoice.errors import ConfigError, FeedCorrupt
 from newsvoice.io import slugify
 from newsvoice.podcast.config import PodcastConfig, load_config, write_config
 from newsvoice.podcast.episode import Chapter, Episode, Line
-from newsvoice.podcast.feed import build_feed, feed_guid, read_feed
+from newsvoice.podcast.feed import build_feed, channel_description, feed_guid, read_feed
 from newsvoice.podcast.listening import embed_page, episode_page, oembed
 from newsvoice.podcast.site import index_page
 
@@ -175,3 +175,19 @@ def test_an_incomplete_articles_episode_description_says_so() -> None:
     assert "may not hold the whole article" not in descriptions[1]
     assert "incomplete" not in episode().to_dict()
     assert Episode.from_dict(episode(incomplete=note).to_dict()).incomplete == note
+
+
+def test_the_feed_says_the_voice_is_synthetic() -> None:
+    data = build_feed(
+        CONFIG, [episode()], "https://example.org/listen/artwork.png", existing=None,
+        built=datetime(2026, 1, 1, tzinfo=UTC),
+    )  # fmt: skip
+    root = etree.fromstring(data)
+    assert (root.findtext("channel/description") or "").endswith(
+        "Episodes are read by a synthetic voice."
+    )
+    assert "Read by a synthetic voice (hibari/heart)." in (
+        root.findtext("channel/item/description") or ""
+    )
+    said = PodcastConfig(description="Read aloud by a synthetic voice, daily.")
+    assert channel_description(said) == "Read aloud by a synthetic voice, daily."
