@@ -198,6 +198,12 @@ const readState = () => {
     rate: p.playbackRate,
     speaking: spans.map((s, i) => (s.classList.contains("speaking") ? i : -1)).filter((i) => i >= 0),
     focused: spans.indexOf(document.activeElement),
+    inView: spans.some((s) => {
+      if (!s.classList.contains("speaking")) return false;
+      const box = s.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= innerHeight;
+    }),
+    scrollY: Math.round(scrollY),
     tabStops: spans.filter((s) => s.tabIndex === 0).length,
     seeked: window.__seeked.length ? window.__seeked[window.__seeked.length - 1] : null,
     chapter: (document.querySelector(".now-chapter") || {}).textContent || null,
@@ -296,6 +302,39 @@ async function readAlong(page, path) {
   out.resumed = await seeked(page, () => resume.click());
   await pause(page);
   return out;
+}
+
+// A reader who prefers reduced motion: "Follow along" starts off, and playing a sentence far
+// down the page does not scroll to it.
+async function reducedMotion(browser, path) {
+  const context = await browser.newContext({ reducedMotion: "reduce",
+    viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(() => {
+    window.__seeked = [];
+    document.addEventListener("seeked", (e) => { window.__seeked.push(e.target.currentTime); }, true);
+  });
+  const page = await context.newPage();
+  try {
+    await page.goto(new URL(path, base).href, { waitUntil: "load" });
+    const last = await page.evaluate(() => {
+      const spans = document.querySelectorAll(".read-along .s");
+      return Number(spans[spans.length - 3].dataset.start);
+    });
+    await seeked(page, () => page.evaluate((t) => {
+      const p = document.getElementById("player");
+      p.currentTime = t + 0.2;
+      p.play();
+    }, last));
+    await page.waitForTimeout(600);
+    const out = { follow: await page.locator("input.follow").isChecked(),
+      ...(await page.evaluate(readState)) };
+    await pause(page);
+    return out;
+  } catch (error) {
+    return { error: String((error && error.stack) || error) };
+  } finally {
+    await context.close();
+  }
 }
 
 // The page with JavaScript off: still the audio, the chapters and the transcript.
@@ -487,6 +526,7 @@ async function check(context, path) {
     for (const path of paths) pages[path] = await check(context, path);
     for (const path of paths) {
       if (path.endsWith("/")) pages[path].noScript = await noScript(browser, path);
+      if (path.endsWith("/")) pages[path].reducedMotion = await reducedMotion(browser, path);
     }
     const framed = process.env.FRAME_HOST ? await framing(browser, process.env.FRAME_HOST) : null;
     const ok = Object.values(pages).every((p) => !p.error);

@@ -157,6 +157,21 @@ def test_the_sentence_being_read_is_highlighted(path: str, browser_report: dict[
         else:
             assert set(shown) <= near, sample
         assert sample["chapter"]  # the current chapter is shown
+        if shown:
+            assert sample["inView"], sample  # followed: kept on screen
+    assert read_along["samples"][-1]["scrollY"] > read_along["samples"][0]["scrollY"]
+
+
+@pytest.mark.parametrize("path", EPISODES)
+def test_with_reduced_motion_the_page_does_not_scroll_by_itself(
+    path: str, browser_report: dict[str, Any]
+) -> None:
+    reduced = _page(browser_report, path)["reducedMotion"]
+    assert reduced.get("error") is None, reduced["error"]
+    assert not reduced["follow"]  # "Follow along" starts off
+    assert not reduced["paused"]
+    assert reduced["speaking"]  # still highlighted
+    assert reduced["scrollY"] == 0  # but not scrolled to
 
 
 @pytest.mark.parametrize("path", EPISODES)
