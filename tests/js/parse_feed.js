@@ -1,6 +1,6 @@
 // Parse a podcast feed with podcast-partytime (the Podcast Index's parser) and print what
 // it found as JSON: the channel's podcast:guid and locked state, and each item's guid,
-// enclosure, duration, chapters and transcripts. Exit 1 when it cannot read the feed.
+// enclosure, duration, chapters, transcripts, people and txt. Exit 1 when it cannot read the feed.
 "use strict";
 const fs = require("fs");
 const pt = require("podcast-partytime");
@@ -20,6 +20,7 @@ console.log(
     pc20: feed.pc20support,
     image: feed.itunesImage,
     categories: feed.itunesCategory || feed.categories,
+    txt: feed.podcastTxt,
     items: feed.items.map((item) => ({
       guid: item.guid,
       title: item.title,
@@ -27,6 +28,8 @@ console.log(
       duration: item.duration,
       chapters: item.podcastChapters,
       transcripts: item.podcastTranscripts,
+      people: item.podcastPeople,
+      txt: item.podcastTxt,
     })),
   }),
 );

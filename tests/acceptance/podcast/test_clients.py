@@ -160,6 +160,16 @@ def test_partytime_reports_guid_chapters_and_transcript(site: Site) -> None:
         (transcript,) = item["transcripts"]
         assert transcript["url"].endswith(record.transcript)
         assert transcript["type"] == "text/vtt"
+        # the synthetic voice, disclosed: the narrator, and a sentence saying so
+        (narrator,) = item["people"]
+        assert (narrator["role"], narrator["group"]) == ("Narrator", "Cast")  # the taxonomy
+        assert narrator["name"] == f"{record.voice} (synthetic voice)"
+        assert item["txt"] == [
+            {"value": f"Read by a synthetic voice ({record.voice}).", "purpose": "synthetic-voice"}
+        ]
+    assert report["txt"] == [
+        {"value": "Episodes are read by a synthetic voice.", "purpose": "synthetic-voice"}
+    ]
 
 
 def test_chapters_files_follow_the_json_chapters_format(site: Site) -> None:
