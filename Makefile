@@ -26,9 +26,10 @@ $(JS_INSTALLED): $(JS)/package.json $(JS)/package-lock.json
 		npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-APT_TOOLS := java:default-jre-headless chromium:chromium ffprobe:ffmpeg espeak-ng:espeak-ng
+APT_TOOLS := java:default-jre-headless chromium:chromium ffprobe:ffmpeg espeak-ng:espeak-ng \
+	lou_translate:liblouis-bin
 
-checkers: $(INSTALLED) $(JS_INSTALLED) ## install the real checkers and tools: Java, Chromium, ffmpeg, espeak-ng (apt-get); Ace, epub.js, foliate-js, axe-core, Lighthouse, podcast-partytime (npm)
+checkers: $(INSTALLED) $(JS_INSTALLED) ## install the real checkers and tools: Java, Chromium, ffmpeg, espeak-ng, liblouis (apt-get); Ace, epub.js, foliate-js, axe-core, Lighthouse, podcast-partytime (npm)
 	@missing=""; for pair in $(APT_TOOLS); do \
 		command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; \
 	done; \
@@ -38,7 +39,7 @@ checkers: $(INSTALLED) $(JS_INSTALLED) ## install the real checkers and tools: J
 
 DEMO_URL ?= http://127.0.0.1:8000/
 
-demo: $(INSTALLED) ## print every sample's article, write EPUBs (one read-along), the seed's MP3, VTT and chapters to out/, publish the samples as a podcast site in out/site/
+demo: $(INSTALLED) ## print every sample's article, write EPUBs (one read-along), the seed's MP3, VTT, chapters, DAISY book and braille to out/, publish the samples as a podcast site in out/site/
 	@for f in samples/*.html samples/*.txt; do \
 		printf '\n\033[1m== %s\033[0m\n\n' "$$f"; \
 		$(BIN)/newsvoice extract "$$f" || exit $$?; \
@@ -49,6 +50,8 @@ demo: $(INSTALLED) ## print every sample's article, write EPUBs (one read-along)
 	$(BIN)/newsvoice epub samples/csmonitor-kerry-china.html -o out/seed-readalong.epub --narrate
 	$(BIN)/newsvoice audio samples/csmonitor-kerry-china.html -o out/seed.mp3 \
 		--transcript vtt --chapters-json
+	$(BIN)/newsvoice daisy samples/csmonitor-kerry-china.html -o out/seed-daisy.zip
+	$(BIN)/newsvoice braille samples/csmonitor-kerry-china.html -o out/seed.brf
 	@test -f out/site/newsvoice.toml || $(BIN)/newsvoice feed init out/site --base-url $(DEMO_URL) \
 		--title "newsvoice samples" --owner-name "newsvoice demo" --owner-email podcast@example.org
 	$(BIN)/newsvoice publish samples/ --site out/site --readalong

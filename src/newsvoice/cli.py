@@ -421,6 +421,130 @@ def audio(
     _finish(loading)
 
 
+VoiceOption = Annotated[
+    str,
+    typer.Option(
+        "--voice",
+        metavar="PRESET",
+        help="A preset from `newsvoice voices`, a preset file, or auto (by language).",
+    ),
+]
+
+
+@app.command()
+def daisy(
+    sources: Sources,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--output", metavar="OUT", help="The book: a folder, or OUT.zip for a zip of it."
+        ),
+    ],
+    voice: VoiceOption = "auto",
+    title: Annotated[
+        str | None, typer.Option("--title", help="Title of an edition (several articles).")
+    ] = None,
+    captions: CaptionsOption = CaptionPolicy.SKIP,
+    lexicon: Annotated[
+        list[Path] | None,
+        typer.Option("--lexicon", metavar="FILE", help="Extra pronunciations (PLS or TOML)."),
+    ] = None,
+    jobs: JobsOption = None,
+    cache_dir: CacheOption = None,
+    no_cache: NoCacheOption = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the book's navigation, times and files as JSON.")
+    ] = False,
+    on_error: OnError = None,
+    rules: RulesOption = None,
+    allow_private: AllowPrivate = False,
+    encoding: EncodingOption = None,
+) -> None:
+    """A DAISY 2.02 talking book (full text and audio) for talking-book players."""
+    from .render.audio import AudioOptions
+    from .render.daisy import DaisyOptions, render_daisy
+
+    _check_jobs(jobs)
+    loading = _loading(sources, _options(rules, allow_private, encoding), on_error, Policy.STOP)
+    articles = _articles(loading)
+    with _progress("Narrating") as (start, advance):
+        audio_options = AudioOptions(
+            voice=voice,
+            jobs=jobs,
+            captions=captions,
+            lexicons=tuple(lexicon or ()),
+            cache_dir=cache_dir,
+            use_cache=not no_cache,
+            progress=advance,
+            start_progress=start,
+        )
+        result = render_daisy(articles, output, DaisyOptions(audio_options, title=title))
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        print(
+            f"wrote {result.path}: DAISY 2.02, {result.articles} "
+            f"article{'s' * (result.articles != 1)}, {clock(result.duration_ms, 'player')}, "
+            f"{len(result.navigation)} navigation points, {result.stats.engine_calls} sentences "
+            f"synthesised, {result.stats.cache_hits} from the cache",
+            file=sys.stderr,
+        )
+    _finish(loading)
+
+
+@app.command()
+def braille(
+    sources: Sources,
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", metavar="OUT.brf", help="The braille file to write."),
+    ],
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table",
+            metavar="TABLE",
+            help="A liblouis table (default: by language; en-ueb-g2.ctb for English).",
+        ),
+    ] = None,
+    cells: Annotated[int, typer.Option("--cells", metavar="N", help="Cells per line.")] = 40,
+    lines: Annotated[int, typer.Option("--lines", metavar="N", help="Lines per page.")] = 25,
+    pef: Annotated[
+        bool, typer.Option("--pef", help="Write PEF (the XML braille format) instead of BRF.")
+    ] = False,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Title of an edition (several articles).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print pages, table and back-translation as JSON.")
+    ] = False,
+    on_error: OnError = None,
+    rules: RulesOption = None,
+    allow_private: AllowPrivate = False,
+    encoding: EncodingOption = None,
+) -> None:
+    """Braille with liblouis: BRF (ASCII braille) pages, or PEF; UEB grade 2 for English."""
+    from .render.braille import BrailleOptions, render_braille
+
+    loading = _loading(sources, _options(rules, allow_private, encoding), on_error, Policy.STOP)
+    articles = _articles(loading)
+    result = render_braille(
+        articles,
+        output,
+        BrailleOptions(table=table, cells=cells, lines=lines, pef=pef, title=title),
+    )
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        print(
+            f"wrote {result.path}: {result.format.upper()}, {result.table}, {len(result.pages)} "
+            f"pages of {result.cells}×{result.lines}, back-translation agrees on "
+            f"{result.agreement:.1%} of words",
+            file=sys.stderr,
+        )
+    _finish(loading)
+
+
 SiteOption = Annotated[
     Path, typer.Option("--site", metavar="DIR", help="The site folder (feed, pages, episodes).")
 ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import uuid
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from ..version import __version__
 from . import overlay, xhtml
 from .check import check_epub
 from .cover import cover_png, cover_text
+from .daisy import book_identifier
 from .images import EXTENSIONS, Loaded, check_image, load_image
 from .kinds import Cover
 
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 STYLESHEET = "css/newsvoice.css"
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
-EDITION_NAMESPACE = uuid.UUID("3c9ad0f4-5f57-5a86-8d5e-1e0b6c3b3f21")
 UNKNOWN_DATE = datetime(1980, 1, 1, tzinfo=UTC)  # the zip format's first day
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -288,10 +287,7 @@ def _language(book: _Book) -> str:
 
 
 def _identifier(book: _Book) -> str:
-    if not book.edition:
-        return f"urn:uuid:{book.articles[0].id}"
-    joined = "\n".join(a.id for a in book.articles)
-    return f"urn:uuid:{uuid.uuid5(EDITION_NAMESPACE, joined)}"
+    return book_identifier(book.articles)  # the same for every edition of the articles
 
 
 def _modified(book: _Book) -> datetime:
