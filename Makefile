@@ -27,9 +27,9 @@ $(JS_INSTALLED): $(JS)/package.json $(JS)/package-lock.json
 	touch $@
 
 APT_TOOLS := java:default-jre-headless chromium:chromium ffprobe:ffmpeg espeak-ng:espeak-ng \
-	lou_translate:liblouis-bin
+	lou_translate:liblouis-bin daisy-player:daisy-player tmux:tmux gcc:gcc
 
-checkers: $(INSTALLED) $(JS_INSTALLED) ## install the real checkers and tools: Java, Chromium, ffmpeg, espeak-ng, liblouis (apt-get); Ace, epub.js, foliate-js, axe-core, Lighthouse, podcast-partytime (npm)
+checkers: $(INSTALLED) $(JS_INSTALLED) ## install the real checkers and tools: Java, Chromium, ffmpeg, espeak-ng, liblouis, daisy-player, tmux (apt-get); Ace, epub.js, foliate-js, axe-core, Lighthouse, podcast-partytime (npm)
 	@missing=""; for pair in $(APT_TOOLS); do \
 		command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; \
 	done; \
