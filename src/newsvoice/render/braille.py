@@ -20,17 +20,16 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from ..errors import ConfigError, RenderError
-from ..io import source_date, write_atomic
+from ..io import write_atomic
 from ..model import Article, Figure, Heading, ListBlock, Paragraph, Quote, Table, inline_text
 from ..text import squash
-from .daisy import book_identifier
+from .daisy import book_identifier, edition_date
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -389,8 +388,6 @@ def pef(
     root = etree.Element(f"{{{PEF_NS}}}pef", nsmap={None: PEF_NS, "dc": DC_NS}, version="2008-1")
     head = etree.SubElement(root, f"{{{PEF_NS}}}head")
     meta = etree.SubElement(head, f"{{{PEF_NS}}}meta")
-    dates = [a.published for a in articles if a.published is not None]
-    when = source_date() or (max(dates) if dates else None) or datetime.now(UTC)
     language = articles[0].language if articles[0].language != "und" else "en"
     for name, value in (
         ("format", "application/x-pef+xml"),
@@ -398,7 +395,7 @@ def pef(
         ("title", title),
         ("creator", ", ".join(dict.fromkeys(n for a in articles for n in a.authors)) or ""),
         ("language", language),
-        ("date", when.date().isoformat()),
+        ("date", edition_date(articles)),
         ("publisher", ", ".join(dict.fromkeys(a.site_name for a in articles if a.site_name))),
         (
             "description",

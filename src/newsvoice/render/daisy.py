@@ -295,7 +295,8 @@ def _people(articles: Sequence[Article]) -> str:
     return ", ".join(names) or ", ".join(sites)
 
 
-def _date(articles: Sequence[Article]) -> str:
+def edition_date(articles: Sequence[Article]) -> str:
+    """The date of a book of ``articles``: SOURCE_DATE_EPOCH, else the newest article's."""
     dates = [a.published for a in articles if a.published is not None]
     when = source_date() or (max(dates) if dates else None) or datetime.now(UTC)
     return when.date().isoformat()
@@ -318,13 +319,13 @@ def _ncc(
     language = _language(articles)
     html, head, body = _html(title, language)
     voices = ", ".join(dict.fromkeys(v for u in units for v in u.audio.voices))
-    total = sum(u.clips()[-1][1] for u in units)
+    total = sum(u.audio.duration_ms for u in units)
     depth = max(p.level for p, _ in points)
     publisher = ", ".join(dict.fromkeys(a.site_name for a in articles if a.site_name))
     for name, content in (
         ("dc:title", title),
         ("dc:creator", _people(articles) or "Unknown"),
-        ("dc:date", _date(articles)),
+        ("dc:date", edition_date(articles)),
         ("dc:format", FORMAT),
         ("dc:identifier", identifier),
         ("dc:language", language),
@@ -408,7 +409,7 @@ def _build(
         for point, number in _navigation(unit, level, elapsed):
             points.append((point, f"{unit.prefix}-t{number + 1}"))
         (folder / f"{unit.name}.smil").write_bytes(_smil(unit, identifier, elapsed))
-        elapsed += unit.clips()[-1][1]
+        elapsed += unit.audio.duration_ms  # = the end of its last clip
     (folder / CONTENT).write_bytes(_xml(html, XHTML_DOCTYPE))
     files = 2 + 2 * len(units)  # ncc.html, content.html, a SMIL and an MP3 per unit
     (folder / NCC).write_bytes(
