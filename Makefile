@@ -51,6 +51,7 @@ demo: $(INSTALLED) ## print every sample's article, write EPUBs (one read-along)
 	$(BIN)/newsvoice audio samples/csmonitor-kerry-china.html -o out/seed.mp3 \
 		--transcript vtt --chapters-json
 	$(BIN)/newsvoice daisy samples/csmonitor-kerry-china.html -o out/seed-daisy.zip
+	@command -v lou_translate >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq liblouis-bin; }
 	$(BIN)/newsvoice braille samples/csmonitor-kerry-china.html -o out/seed.brf
 	@test -f out/site/newsvoice.toml || $(BIN)/newsvoice feed init out/site --base-url $(DEMO_URL) \
 		--title "newsvoice samples" --owner-name "newsvoice demo" --owner-email podcast@example.org
