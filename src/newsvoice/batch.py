@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .model import Article
 
 Status = Literal["done", "failed", "skipped"]
-STAGES = ("extract", "epub", "audio", "publish")
+STAGES = ("extract", "epub", "audio", "daisy", "braille", "publish")
 MANIFEST = Path(".newsvoice") / "manifest.json"
 MANIFEST_VERSION = 1
 SCHEDULER_ENV = "NEWSVOICE_SCHEDULER"
@@ -52,6 +52,8 @@ class BatchOptions:
     resume: bool = False
     scheduler: str | None = None  # a Dask scheduler address: tcp://host:8786
     readalong: bool = False
+    daisy: bool = False  # a DAISY 2.02 book per article (NAME.daisy.zip)
+    braille: bool = False  # a braille file per article (NAME.brf)
     allow_private: bool = False
     encoding: str | None = None
     rules: tuple[Path, ...] = ()
@@ -66,6 +68,7 @@ class BatchOptions:
     def fingerprint(self) -> str:
         """The options that change outputs (not where they are written, run or how fast)."""
         data = [self.voice, self.readalong, self.base_url, self.site is not None]
+        data += [self.daisy, self.braille] if self.daisy or self.braille else []
         return hashlib.sha256(json.dumps([data, __version__]).encode()).hexdigest()
 
 
@@ -191,12 +194,18 @@ def _write(article: Article, options: BatchOptions, result: ItemResult) -> None:
                 use_cache=options.use_cache,
             ),
             readalong=options.readalong,
+            daisy=options.daisy,
+            braille=options.braille,
         ),
     )
-    result.stages += ["epub", "audio"]
+    result.stages += ["epub", "audio", *_extra_stages(options)]
     audio = bundle.audio
     result.engine_calls, result.cache_hits = audio.stats.engine_calls, audio.stats.cache_hits
     result.outputs = {str(p.relative_to(root)): sha256_file(p) for p in bundle.paths}
+
+
+def _extra_stages(options: BatchOptions) -> list[str]:
+    return [stage for stage, on in (("daisy", options.daisy), ("braille", options.braille)) if on]
 
 
 def _publish(article: Article, site: Path, options: BatchOptions, result: ItemResult) -> None:
@@ -213,9 +222,11 @@ def _publish(article: Article, site: Path, options: BatchOptions, result: ItemRe
             use_cache=options.use_cache,
             jobs=1,
             readalong=options.readalong,
+            daisy=options.daisy,
+            braille=options.braille,
         ),
     )
-    result.stages += ["epub", "audio", "publish"]
+    result.stages += ["epub", "audio", *_extra_stages(options), "publish"]
     result.engine_calls, result.cache_hits = published.engine_calls, published.cache_hits
     for record in read_records(site):
         if record.id == article.id:

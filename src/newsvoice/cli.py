@@ -165,6 +165,14 @@ JobsOption = Annotated[
 ]
 
 
+DaisyFlag = Annotated[
+    bool, typer.Option("--daisy", help="Also a DAISY 2.02 talking book per article (.daisy.zip).")
+]
+BrailleFlag = Annotated[
+    bool, typer.Option("--braille", help="Also a braille file per article (.brf).")
+]
+
+
 def _check_jobs(jobs: int | None) -> None:
     if jobs is not None and jobs < 1:
         raise ConfigError("--jobs must be 1 or more")
@@ -577,6 +585,8 @@ def publish(
             "--readalong", help="Also a read-along EPUB per episode (text and narration together)."
         ),
     ] = False,
+    daisy: DaisyFlag = False,
+    braille: BrailleFlag = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON line per article (NDJSON).")
     ] = False,
@@ -605,6 +615,8 @@ def publish(
             cache_dir=cache_dir,
             use_cache=not no_cache,
             readalong=readalong,
+            daisy=daisy,
+            braille=braille,
             progress=None if as_json else _note("narrating"),
         ),
     )
@@ -672,6 +684,8 @@ def batch(
     readalong: Annotated[
         bool, typer.Option("--readalong", help="Read-along EPUBs too (with --site or --out).")
     ] = False,
+    daisy: DaisyFlag = False,
+    braille: BrailleFlag = False,
     scheduler: Annotated[
         str | None,
         typer.Option(
@@ -690,7 +704,7 @@ def batch(
 ) -> None:
     """Many articles through extract, EPUB and narration (and publish), resumable, in
     parallel or on a Dask cluster; one bad article does not stop the others."""
-    from .batch import BatchOptions, ItemResult, exit_status, run_batch
+    from .batch import STAGES, BatchOptions, ItemResult, exit_status, run_batch
     from .narration.synth import default_jobs
 
     _check_jobs(jobs)
@@ -708,11 +722,13 @@ def batch(
         resume=resume,
         scheduler=scheduler,
         readalong=readalong,
+        daisy=daisy,
+        braille=braille,
         allow_private=allow_private,
         encoding=encoding,
         rules=tuple(rules or ()),
     )
-    counts = {"extract": 0, "epub": 0, "audio": 0, "publish": 0, "failed": 0, "skipped": 0}
+    counts = dict.fromkeys(STAGES, 0) | {"failed": 0, "skipped": 0}
 
     def summary() -> str:
         shown = [f"{n} {k}" for k, n in counts.items() if n or k in ("failed", "skipped")]

@@ -13,6 +13,8 @@ Each data file names its expectation in a header comment, feedparser-style::
     cover: auto                           (optional) draw the cover from the title, as the
                                           CLI does by default (slower: only title cases)
     narrate: yes                          (optional) also narrate it and check the WebVTT
+    editions: yes                         (optional) also make a DAISY book and braille of it
+                                          (tests/acceptance/daisy/test_hostile.py)
     -->
 
 Files that cannot hold a comment (plain text) carry the same lines in ``NAME.expect``.
@@ -94,6 +96,7 @@ HEADER_KEYS = {
     "images",
     "narrate",
     "cover",
+    "editions",
 }
 
 # --- what counts as active or remote content -------------------------------------------------

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import html
 
 from ..errors import SiteError
+from ..render.daisycheck import check as daisy_check
 from .config import CONFIG_NAME, load_config
 from .episode import episodes_dir, read_record
 from .feed import ATOM, FEED_NAME, ITUNES, PODCAST, parse_feed_bytes, read_feed
@@ -183,6 +184,10 @@ def check_site(site: Path) -> list[Finding]:
                 problems = [f"not JSON ({exc})"]
             for problem in problems:
                 error(f"{where}/{episode.chapters_file}", problem)
+        book = folder / episode.daisy if episode.daisy else None
+        if book is not None and book.is_file():
+            for problem in daisy_check(book, {"a001.mp3": episode.duration_ms})[:5]:
+                error(f"{where}/{episode.daisy}", problem)
         transcript = folder / episode.transcript
         if transcript.is_file() and not transcript.read_bytes().startswith(b"WEBVTT"):
             error(f"{where}/{episode.transcript}", "does not start with WEBVTT")

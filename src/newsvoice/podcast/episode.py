@@ -73,6 +73,10 @@ class Episode:
     lines: tuple[Line, ...]
     readalong: str = ""
     readalong_bytes: int = 0
+    daisy: str = ""  # a DAISY 2.02 book, zipped
+    daisy_bytes: int = 0
+    braille: str = ""  # BRF
+    braille_bytes: int = 0
     inputs: str = ""  # fingerprint of what the files were made from (article, voice, version)
     incomplete: str = ""  # what the source page may not hold (Article.incomplete)
 
@@ -93,6 +97,8 @@ class Episode:
             self.chapters_file,
             self.image,
             self.readalong,
+            self.daisy,
+            self.braille,
         )
         return tuple(n for n in names if n)
 
@@ -102,6 +108,9 @@ class Episode:
         data["updated"] = self.updated.isoformat()
         if not self.incomplete:
             del data["incomplete"]  # records of complete articles stay as they were
+        for name in ("daisy", "braille"):  # and those without these editions
+            if not data[name]:
+                del data[name], data[f"{name}_bytes"]
         return {"version": RECORD_VERSION, **data}
 
     @classmethod
@@ -122,8 +131,8 @@ class Episode:
         slug: str,
         timing: TimingTable,
         *,
-        files: Mapping[str, str],  # audio, epub, transcript, chapters, image[, readalong]
-        sizes: Mapping[str, int],  # audio, epub[, readalong]
+        files: Mapping[str, str],  # audio, epub, transcript, chapters, image[, readalong, ...]
+        sizes: Mapping[str, int],  # audio, epub[, readalong, daisy, braille]
         voice: str,
         published: datetime,
         updated: datetime,
@@ -157,6 +166,10 @@ class Episode:
             ),
             readalong=files.get("readalong", ""),
             readalong_bytes=sizes.get("readalong", 0),
+            daisy=files.get("daisy", ""),
+            daisy_bytes=sizes.get("daisy", 0),
+            braille=files.get("braille", ""),
+            braille_bytes=sizes.get("braille", 0),
             inputs=inputs,
             incomplete=article.incomplete,
         )

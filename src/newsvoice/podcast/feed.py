@@ -41,6 +41,8 @@ NSMAP = {"itunes": ITUNES, "podcast": PODCAST, "psc": PSC, "atom": ATOM, "conten
 # The namespace's fixed UUID for podcast:guid (docs/tags/guid.md).
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 FEED_NAME = "feed.xml"
+DAISY_TYPE = "application/zip"  # a zipped DAISY 2.02 book has no media type of its own
+BRF_TYPE = "application/x-brf"  # nor has ASCII braille; this one is the common usage
 MAX_FEED_BYTES = 50_000_000
 MAX_TITLE = 255
 MAX_DESCRIPTION = 4000  # bytes, Apple's limit
@@ -171,6 +173,10 @@ def _description(episode: Episode, base_url: str) -> str:
         f'<a href="{html.escape(episode_url(base_url, episode, episode.epub))}">'
         "Download the accessible e-book (EPUB)</a>"
     )
+    for name, label in ((episode.daisy, "the DAISY talking book"), (episode.braille, "braille")):
+        if name:
+            href = html.escape(episode_url(base_url, episode, name))
+            links.append(f'<a href="{href}">Download {label}</a>')
     links.append(
         f'<a href="{html.escape(episode_url(base_url, episode))}">Transcript and chapters</a>'
     )
@@ -238,6 +244,20 @@ def _item(episode: Episode, base_url: str, explicit: bool) -> etree._Element:
         title="Accessible e-book (EPUB 3)",
         length=str(episode.epub_bytes),
     )
+    for name, size, kind, title in (
+        (episode.daisy, episode.daisy_bytes, DAISY_TYPE, "Talking book (DAISY 2.02, zip)"),
+        (episode.braille, episode.braille_bytes, BRF_TYPE, "Braille (BRF)"),
+    ):
+        if name:
+            _sub(
+                item,
+                f"{{{ATOM}}}link",
+                rel="related",
+                type=kind,
+                href=episode_url(base_url, episode, name),
+                title=title,
+                length=str(size),
+            )
     return item
 
 

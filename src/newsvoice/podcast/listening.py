@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..narration.timing import clock
 from ..text import squash
-from .feed import episode_url, web_url
+from .feed import BRF_TYPE, DAISY_TYPE, episode_url, web_url
 from .site import (
     el,
     file_size,
@@ -188,6 +188,25 @@ def _downloads(article: etree._Element, episode: Episode) -> None:
             f"{file_size(episode.readalong_bytes)})",
             href=episode.readalong,
             type="application/epub+zip",
+        )
+    if episode.daisy:
+        el(
+            el(ul, "li"),
+            "a",
+            f"Talking book for DAISY players: full text and audio (DAISY 2.02, zip, "
+            f"{file_size(episode.daisy_bytes)})",
+            href=episode.daisy,
+            type=DAISY_TYPE,
+            download=episode.daisy,
+        )
+    if episode.braille:
+        el(
+            el(ul, "li"),
+            "a",
+            f"Braille for displays and embossers (BRF, {file_size(episode.braille_bytes)})",
+            href=episode.braille,
+            type=BRF_TYPE,
+            download=episode.braille,
         )
     el(
         el(ul, "li"),

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import ConfigError, SiteError, reason
-from ..io import STATE_DIR, folder_lock, slugify, source_date, write_atomic
+from ..io import STATE_DIR, folder_lock, sha256_file, slugify, source_date, write_atomic
 from ..narration.presets import preset_lexicon
 from ..narration.timing import chapters_json, webvtt
 from ..render.cover import CoverText, cover_png, cover_text
@@ -64,6 +64,8 @@ class PublishOptions:
     use_cache: bool = True
     jobs: int | None = None
     readalong: bool = False  # also a read-along EPUB (Media Overlays) per episode
+    daisy: bool = False  # also a DAISY 2.02 talking book (zip) per episode
+    braille: bool = False  # also a braille file (BRF) per episode
     progress: Callable[[str], None] | None = None  # told each article's headline as it starts
 
 
@@ -118,15 +120,22 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:10]  # short: it names files
 
 
-def fingerprint(article: Article, voice: str, readalong: bool = False) -> str:
-    """What an episode's files depend on: the article, the voice preset and its lexicon, and
-    the newsvoice version. An unchanged fingerprint means there is nothing to rebuild."""
+def fingerprint(
+    article: Article, voice: str, readalong: bool = False, *, daisy: bool = False,
+    braille: bool = False,
+) -> str:  # fmt: skip
+    """What an episode's files depend on: the article, the voice preset and its lexicon, the
+    editions asked for and the newsvoice version. An unchanged fingerprint means there is
+    nothing to rebuild."""
     from ..narration.narrate import NarrationOptions, plan_voices
 
     (preset,) = plan_voices([article], NarrationOptions(voice=voice))
     lexicon = preset_lexicon(preset).digest
+    inputs: list[object] = [article.to_dict(), repr(preset), lexicon, __version__, readalong]
+    if daisy or braille:  # (sites made without them keep their fingerprints)
+        inputs += [daisy, braille]
     data = json.dumps(
-        [article.to_dict(), repr(preset), lexicon, __version__, readalong],
+        inputs,
         sort_keys=True,
         ensure_ascii=True,
         default=_bytes_digest,
@@ -194,7 +203,7 @@ def _build(
     bundle = render_bundle(
         article,
         folder,
-        "staged",
+        base,  # each file is renamed by its content below
         BundleOptions(
             audio=AudioOptions(
                 voice=voice,
@@ -203,6 +212,8 @@ def _build(
                 use_cache=options.use_cache,
             ),
             readalong=options.readalong,
+            daisy=options.daisy,
+            braille=options.braille,
         ),
     )
     audio = bundle.audio
@@ -229,6 +240,13 @@ def _build(
     if bundle.readalong is not None:
         book = bundle.readalong
         keep("readalong", book.path, f"{base}-{book.sha256[:10]}.readalong.epub", book.size)
+    for role, made, suffix in (
+        ("daisy", bundle.daisy, ".daisy.zip"),
+        ("braille", bundle.braille, ".brf"),
+    ):
+        if made is not None:
+            path = Path(made.path)
+            keep(role, made.path, f"{base}-{sha256_file(path)[:10]}{suffix}", path.stat().st_size)
     return _Built(article, folder, files, sizes, audio, inputs)
 
 
@@ -395,7 +413,9 @@ def publish(
     try:
         built = []
         for number, article in enumerate(articles):
-            inputs = fingerprint(article, voice, options.readalong)
+            inputs = fingerprint(
+                article, voice, options.readalong, daisy=options.daisy, braille=options.braille
+            )
             record = current.get(article.id)
             if record is not None and record.inputs == inputs and _complete(site, record):
                 built.append(_Built(article, staging, {}, {}, None, inputs))

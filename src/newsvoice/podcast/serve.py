@@ -35,6 +35,8 @@ TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".png": "image/png",
     ".jpg": "image/jpeg",
+    ".zip": "application/zip",  # DAISY books
+    ".brf": "application/x-brf",
 }
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 

@@ -19,6 +19,7 @@ import difflib
 import re
 import shutil
 import subprocess
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ from ..io import write_atomic
 from ..model import Article, Figure, Heading, ListBlock, Paragraph, Quote, Table, inline_text
 from ..text import squash
 from .daisy import book_identifier, edition_date
+from .kinds import Edition, also_available
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -74,6 +76,7 @@ class BrailleOptions:
     lines: int = 25
     pef: bool = False
     title: str | None = None  # of an edition
+    also: tuple[Edition, ...] = ()  # the other editions made beside it, named in a PEF
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,12 +157,55 @@ def louis(lines: Sequence[str], table: str, *, backward: bool = False) -> list[s
     return (out + [""] * len(clean))[: len(clean)]
 
 
+def _six_dot(cells: str) -> bool:
+    return all(0x2800 <= ord(c) < 0x2840 for c in cells)
+
+
+def describe(char: str) -> str:
+    """What stands in the text for a character the table has no braille for: nothing for
+    marks that only shape or direct text (joiners, variation selectors, bidi controls), a
+    compatibility form's letters where it has one (𝐀 → A), else its Unicode name in words,
+    as screen readers say it (🌊 → "water wave")."""
+    if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me", "Zl", "Zp"):
+        return ""
+    plain = unicodedata.normalize("NFKD", char)
+    plain = "".join(c for c in plain if unicodedata.category(c) != "Mn")
+    if plain and plain != char and plain.isascii():
+        return plain
+    name = unicodedata.name(char, "")
+    return f" {name.lower()} " if name else ""
+
+
+def translate(lines: Sequence[str], table: str) -> tuple[list[str], list[str]]:
+    """``lines`` in Unicode braille (6-dot) with ``table``, and the text that was translated:
+    liblouis writes a character its table does not define as an escape in 8-dot cells, which
+    means nothing to a reader, so such characters are replaced (``describe``) and their lines
+    translated again."""
+    texts = [unicodedata.normalize("NFC", line) for line in lines]
+    cells = louis(texts, table)
+    wrong = [n for n, out in enumerate(cells) if not _six_dot(out)]
+    if not wrong:
+        return texts, cells
+    suspects = sorted({c for n in wrong for c in texts[n] if not c.isascii()})
+    alone = louis(suspects, table)  # each character by itself
+    undefined = {
+        c: describe(c) for c, out in zip(suspects, alone, strict=True) if not _six_dot(out)
+    }
+    for n in wrong:
+        texts[n] = squash("".join(undefined.get(c, c) for c in texts[n]))
+    for n, out in zip(wrong, louis([texts[n] for n in wrong], table), strict=True):
+        cells[n] = out if _six_dot(out) else "".join(c for c in out if 0x2800 <= ord(c) < 0x2840)
+    return texts, cells
+
+
 def to_brf(line: str) -> str:
     """A line of Unicode braille (6-dot) as ASCII braille."""
     chars = []
     for char in line:
         code = ord(char) - 0x2800
-        chars.append(BRF[code & 0x3F] if 0 <= code < 0x100 else "?")
+        if not 0 <= code < 0x40:
+            raise RenderError(f"U+{ord(char):04X} is not a 6-dot braille cell")
+        chars.append(BRF[code])
     return "".join(chars)
 
 
@@ -357,6 +403,8 @@ def agreement(pages: Sequence[Sequence[str]], texts: Sequence[str], table: str) 
 def problems(pages: Sequence[Sequence[str]], cells: int, lines: int) -> list[str]:
     out = []
     for number_, page in enumerate(pages, start=1):
+        if not all(_six_dot(line) for line in page):
+            out.append(f"page {number_} holds a cell that is not 6-dot braille")
         if len(page) > lines:
             out.append(f"page {number_} has {len(page)} lines (more than {lines})")
         out.extend(
@@ -389,6 +437,8 @@ def pef(
     head = etree.SubElement(root, f"{{{PEF_NS}}}head")
     meta = etree.SubElement(head, f"{{{PEF_NS}}}meta")
     language = articles[0].language if articles[0].language != "und" else "en"
+    made = f"Braille (liblouis table {table}), {options.cells} cells by {options.lines} lines."
+    description = " ".join(filter(None, (made, also_available(options.also))))
     for name, value in (
         ("format", "application/x-pef+xml"),
         ("identifier", book_identifier(articles)),
@@ -397,11 +447,7 @@ def pef(
         ("language", language),
         ("date", edition_date(articles)),
         ("publisher", ", ".join(dict.fromkeys(a.site_name for a in articles if a.site_name))),
-        (
-            "description",
-            f"Braille (liblouis table {table}), {options.cells} cells by {options.lines} "
-            "lines, made by newsvoice.",
-        ),
+        ("description", description),
     ):
         if value:
             etree.SubElement(meta, f"{{{DC_NS}}}{name}").text = value
@@ -438,9 +484,10 @@ def render_braille(
     translated = []
     for article in articles:
         kinds, plain = zip(*[(k, t) for k, t in pieces(article) if t], strict=True)
-        texts.extend(plain)
-        translated.append(list(zip(kinds, louis(plain, table), strict=True)))
-    title_cells = louis([title], table)[0] if edition else None
+        said, cells = translate(plain, table)
+        texts.extend(said)
+        translated.append(list(zip(kinds, cells, strict=True)))
+    title_cells = translate([title], table)[1][0] if edition else None
     pages = lay_out(translated, options.cells, options.lines, title_cells)
     wrong = problems(pages, options.cells, options.lines)
     if wrong:

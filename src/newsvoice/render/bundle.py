@@ -1,10 +1,11 @@
 """Editions made of several outputs at once, narrating each article once.
 
 ``render_bundle``: one article → its EPUB, MP3, WebVTT transcript and Podcasting 2.0
-chapters, and (when asked) a read-along EPUB holding the same MP3; used by ``batch --out`` and
-by the podcast publisher. ``render_readalong``: articles → one read-along EPUB (``epub
---narrate``). Both go through ``recording``, which narrates an article and keeps what a
-read-along book needs.
+chapters, and (when asked) a read-along EPUB holding the same MP3, a DAISY 2.02 book (zipped)
+and a braille file; used by ``batch --out`` and by the podcast publisher. Each edition's
+accessibility summary names the others made with it. ``render_readalong``: articles → one
+read-along EPUB (``epub --narrate``). Both go through
+``recording``, which keeps what a read-along book needs of a narration.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from typing import TYPE_CHECKING
 
 from ..narration.synth import SynthStats
 from .audio import AudioOptions, AudioResult, render_audio
+from .braille import BrailleOptions, BrailleResult, render_braille
+from .daisy import DaisyOptions, DaisyResult, render_daisy
 from .epub import EpubOptions, RenderResult, render_epub
-from .kinds import Format
+from .kinds import Edition, Format
 from .overlay import Recording
 
 if TYPE_CHECKING:
@@ -32,6 +35,24 @@ class BundleOptions:
     epub: EpubOptions = field(default_factory=EpubOptions)
     book: bool = True  # NAME.epub
     readalong: bool = False  # NAME.readalong.epub: the text with the narration inside
+    daisy: bool = False  # NAME.daisy.zip: a DAISY 2.02 talking book
+    braille: bool = False  # NAME.brf: braille in the article's language's table
+    braille_options: BrailleOptions = field(default_factory=BrailleOptions)
+
+    @property
+    def editions(self) -> tuple[Edition, ...]:
+        made = {
+            Edition.EPUB: self.book,
+            Edition.AUDIO: True,
+            Edition.READALONG: self.readalong,
+            Edition.DAISY: self.daisy,
+            Edition.BRAILLE: self.braille,
+        }
+        return tuple(edition for edition, wanted in made.items() if wanted)
+
+    def others(self, edition: Edition) -> tuple[Edition, ...]:
+        """The editions made beside ``edition``, for its accessibility summary."""
+        return tuple(e for e in self.editions if e is not edition)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +60,15 @@ class Bundle:
     audio: AudioResult  # NAME.mp3 (or .m4b), and its transcript and chapters files if asked
     book: RenderResult | None = None
     readalong: RenderResult | None = None
+    daisy: DaisyResult | None = None
+    braille: BrailleResult | None = None
 
     @property
     def paths(self) -> list[Path]:
         """Every file written, the audio first."""
         names = [self.audio.path, self.audio.transcript, self.audio.chapters_file]
-        names += [r.path for r in (self.book, self.readalong) if r is not None]
+        done = (self.book, self.readalong, self.daisy, self.braille)
+        names += [r.path for r in done if r is not None]
         return [Path(name) for name in names if name]
 
 
@@ -70,18 +94,30 @@ def render_bundle(
         audio_options = replace(audio_options, format=Format.MP3)
     # the narration first: once it is done its sentences are in the cache, whatever happens
     audio = render_audio([article], folder / f"{name}.{audio_options.format}", audio_options)
-    book = None
+    book = readalong = daisy = braille = None
     if options.book:
-        book = render_epub([article], folder / f"{name}.epub", options.epub)
-    readalong = None
+        epub = replace(options.epub, also=options.others(Edition.EPUB))
+        book = render_epub([article], folder / f"{name}.epub", epub)
     if options.readalong:
         narrated = recording(audio, audio_options.captions == "read")
         readalong = render_epub(
             [article],
             folder / f"{name}.readalong.epub",
-            replace(options.epub, narration=(narrated,)),
+            replace(options.epub, narration=(narrated,), also=options.others(Edition.READALONG)),
         )
-    return Bundle(audio, book, readalong)
+    if options.daisy:  # the sentences are cached now: no engine calls
+        daisy = render_daisy(
+            [article],
+            folder / f"{name}.daisy.zip",
+            DaisyOptions(audio=options.audio, also=options.others(Edition.DAISY)),
+        )
+    if options.braille:
+        braille = render_braille(
+            [article],
+            folder / f"{name}.brf",
+            replace(options.braille_options, also=options.others(Edition.BRAILLE)),
+        )
+    return Bundle(audio, book, readalong, daisy, braille)
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,7 @@ from ..narration.synth import SynthStats
 from ..version import __version__
 from .audio import AudioOptions, AudioResult, render_audio
 from .daisycheck import check, hms, npt
-from .kinds import Format
+from .kinds import Edition, Format, also_available
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -74,7 +74,7 @@ def book_identifier(articles: Sequence[Article]) -> str:
 class DaisyOptions:
     audio: AudioOptions = field(default_factory=AudioOptions)
     title: str | None = None  # of an edition (several articles)
-    summary: str = ""  # an accessibility note for dc:description (e.g. the other editions)
+    also: tuple[Edition, ...] = ()  # the other editions made beside it, named in its summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +307,28 @@ def _language(articles: Sequence[Article]) -> str:
     return max(set(languages), key=languages.count) if languages else "en"
 
 
+def summary(
+    articles: Sequence[Article], voices: str, depth: int, also: tuple[Edition, ...] = ()
+) -> str:
+    """The book's accessibility summary (its ``dc:description``): what it holds, how to move
+    through it, and the other editions made beside it."""
+    count = len(articles)
+    held = "a news article" if count == 1 else f"{count} news articles"
+    parts = [
+        f"A DAISY 2.02 talking book with full text and full audio: {held}, read by a "
+        f"synthetic voice ({voices}), every sentence synchronised with its text.",
+        f"Navigate by {'article and ' if count > 1 else ''}heading ({depth} "
+        f"level{'s' * (depth != 1)}); the book has no print pages.",
+    ]
+    gaps = [a for a in articles if a.incomplete]
+    parts.extend(
+        f"The source of “{a.headline}” may not hold the whole article: {a.incomplete}" for a in gaps
+    )
+    if also:
+        parts.append(also_available(also))
+    return " ".join(parts)
+
+
 def _ncc(
     articles: Sequence[Article],
     title: str,
@@ -314,7 +336,7 @@ def _ncc(
     units: Sequence[_Unit],
     points: Sequence[tuple[NavPoint, str]],
     files: int,
-    summary: str,
+    also: tuple[Edition, ...],
 ) -> bytes:
     language = _language(articles)
     html, head, body = _html(title, language)
@@ -331,7 +353,7 @@ def _ncc(
         ("dc:language", language),
         ("dc:publisher", publisher or "newsvoice"),
         ("dc:source", articles[0].url or "") if len(articles) == 1 else ("", ""),
-        ("dc:description", summary),
+        ("dc:description", summary(articles, voices, depth, also)),
         ("ncc:charset", "utf-8"),
         ("ncc:generator", f"newsvoice {__version__}"),
         ("ncc:narrator", f"{voices} (synthetic voice)"),
@@ -413,7 +435,7 @@ def _build(
     (folder / CONTENT).write_bytes(_xml(html, XHTML_DOCTYPE))
     files = 2 + 2 * len(units)  # ncc.html, content.html, a SMIL and an MP3 per unit
     (folder / NCC).write_bytes(
-        _ncc(articles, title, identifier, units, points, files, options.summary)
+        _ncc(articles, title, identifier, units, points, files, options.also)
     )
     return title, identifier, units, [p for p, _ in points]
 
@@ -422,6 +444,7 @@ def _publish(staging: Path, target: Path) -> None:
     """Move the finished book to ``target``: a zip written whole and renamed, or the folder
     renamed into place (an earlier book there is replaced only once the new one is whole)."""
     if target.suffix.lower() == ".zip":
+        folder = target.stem.removesuffix(".daisy") or "book"  # NAME.daisy.zip holds NAME/
         temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
             with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -429,7 +452,7 @@ def _publish(staging: Path, target: Path) -> None:
                     stored = path.suffix == ".mp3"
                     archive.write(
                         path,
-                        f"{target.stem}/{path.name}",
+                        f"{folder}/{path.name}",
                         compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED,
                     )
             temp.replace(target)

@@ -30,7 +30,7 @@ from .check import check_epub
 from .cover import cover_png, cover_text
 from .daisy import book_identifier
 from .images import EXTENSIONS, Loaded, check_image, load_image
-from .kinds import Cover
+from .kinds import Cover, Edition, also_available
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
@@ -78,6 +78,7 @@ class EpubOptions:
     allow_private: bool = False
     limits: Limits = DEFAULT_LIMITS
     narration: tuple[overlay.Recording, ...] = ()  # one per article: a read-along book
+    also: tuple[Edition, ...] = ()  # the other editions made beside it, named in its summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -613,6 +614,8 @@ def _accessibility(book: _Book, has_cover: bool, language: str) -> dict[str, Any
         "Fonts, sizes and colours follow the reading system's settings. "
         "There are no flashing, motion or sound hazards."
     )
+    if book.options.also:
+        parts.append(also_available(book.options.also))
     conforms = language != "und" and tables_have_headers
     if conforms:
         parts.append(f"It meets {CONFORMANCE}, checked automatically by newsvoice.")

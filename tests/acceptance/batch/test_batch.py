@@ -154,6 +154,47 @@ def test_publishing_a_batch_into_a_site(
     assert (site / ".newsvoice/manifest.json").is_file()
 
 
+def test_daisy_books_and_braille_beside_the_other_files(
+    warm: tuple[Path, Path, list[dict[str, object]]], articles: Path, tmp_path: Path
+) -> None:
+    """``--daisy --braille``: each article's folder (or episode) gains NAME.daisy.zip and
+    NAME.brf, recorded in the manifest, from the narration already in the cache."""
+    from newsvoice.podcast.check import check_site
+    from newsvoice.render.daisycheck import check
+
+    two = tmp_path / "two"
+    two.mkdir()
+    for page in sorted(articles.iterdir())[:2]:
+        shutil.copy(page, two / page.name)
+    out, site = tmp_path / "out", tmp_path / "site"
+    process = batch(two, "--out", out, "--cache", warm[0], "--daisy", "--braille", "--json")
+    assert process.returncode == 0, process.stderr
+    results = lines(process)
+    assert [r["stages"] for r in results] == [["extract", "epub", "audio", "daisy", "braille"]] * 2
+    assert all(r["engine_calls"] == 0 for r in results)
+    for entry in read_manifest(out).values():
+        names = sorted(entry["outputs"])
+        assert [n for n in names if n.endswith((".daisy.zip", ".brf"))] != []
+        (book,) = [out / n for n in names if n.endswith(".daisy.zip")]
+        (braille,) = [out / n for n in names if n.endswith(".brf")]
+        assert check(book) == []
+        assert book.name.removesuffix(".daisy.zip") == braille.name.removesuffix(".brf")
+        assert braille.read_bytes().isascii()
+    again = batch(two, "--out", out, "--cache", warm[0], "--daisy", "--braille", "--json")
+    assert {r["status"] for r in lines(again)} == {"skipped"}
+    published = batch(
+        two, "--site", site, "--base-url", "http://127.0.0.1:8000/", "--cache", warm[0],
+        "--daisy", "--braille", "--json",
+    )  # fmt: skip
+    assert published.returncode == 0, published.stderr
+    assert [r["stages"][-1] for r in lines(published)] == ["publish"] * 2
+    assert [f for f in check_site(site) if f.level == "error"] == []
+    for record in site.glob("episodes/*/episode.json"):
+        data = json.loads(record.read_text("utf-8"))
+        assert (record.parent / data["daisy"]).stat().st_size == data["daisy_bytes"]
+        assert (record.parent / data["braille"]).stat().st_size == data["braille_bytes"]
+
+
 def test_needs_exactly_one_destination(tmp_path: Path) -> None:
     process = batch(ROOT / "samples", "--out", tmp_path / "a", "--site", tmp_path / "b")
     assert process.returncode == ExitStatus.USAGE

@@ -191,3 +191,39 @@ def test_the_feed_says_the_voice_is_synthetic() -> None:
     )
     said = PodcastConfig(description="Read aloud by a synthetic voice, daily.")
     assert channel_description(said) == "Read aloud by a synthetic voice, daily."
+
+
+def test_daisy_and_braille_editions_are_offered_where_the_others_are() -> None:
+    extra = episode(
+        daisy="kerry-2.daisy.zip", daisy_bytes=2_100_000, braille="kerry-3.brf", braille_bytes=3460
+    )
+    assert extra.files[-2:] == ("kerry-2.daisy.zip", "kerry-3.brf")  # kept, and cleaned up
+    assert Episode.from_dict(extra.to_dict()) == extra
+    assert "daisy" not in episode().to_dict()  # records without them stay as they were
+    page = html.fromstring(episode_page(CONFIG, extra))
+    links = {a.get("href"): a for a in page.iter("a")}
+    daisy, braille = links["kerry-2.daisy.zip"], links["kerry-3.brf"]
+    assert daisy.getparent().getparent() is braille.getparent().getparent()  # the Downloads list
+    assert "DAISY 2.02" in daisy.text_content()
+    assert "2.1 MB" in daisy.text_content()
+    assert (daisy.get("type"), braille.get("type")) == ("application/zip", "application/x-brf")
+    assert braille.get("download") == "kerry-3.brf"
+    data = build_feed(
+        CONFIG, [extra], "https://example.org/listen/artwork.png", existing=None,
+        built=datetime(2026, 1, 1, tzinfo=UTC),
+    )  # fmt: skip
+    item = etree.fromstring(data).find("channel/item")
+    assert item is not None
+    related = {
+        link.get("href"): (link.get("type"), link.get("length"))
+        for link in item.iter("{http://www.w3.org/2005/Atom}link")
+    }
+    base = "https://example.org/listen/episodes/kerry/"
+    assert related[base + "kerry-2.daisy.zip"] == ("application/zip", "2100000")
+    assert related[base + "kerry-3.brf"] == ("application/x-brf", "3460")
+    description = item.findtext("description") or ""
+    assert f'<a href="{base}kerry-3.brf">Download braille</a>' in description
+    assert "daisy.zip" not in (build_feed(
+        CONFIG, [episode()], "https://example.org/listen/artwork.png", existing=None,
+        built=datetime(2026, 1, 1, tzinfo=UTC),
+    )).decode()  # fmt: skip

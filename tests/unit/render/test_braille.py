@@ -18,11 +18,13 @@ from newsvoice.render.braille import (
     BrailleOptions,
     agreement,
     brf,
+    describe,
     louis,
     number,
     render_braille,
     table_for,
     to_brf,
+    translate,
     wrap,
 )
 from tests.helpers import need
@@ -134,3 +136,20 @@ def test_without_liblouis_the_error_says_how_to_install_it(
 
 def test_brf_bytes_are_ascii_with_crlf_and_form_feeds() -> None:
     assert brf([("⠁", "⠃"), ("⠉",)]) == b"A\r\nB\r\n\fC\r\n\f"
+
+
+def test_characters_the_table_lacks_are_described_not_escaped() -> None:
+    # liblouis writes an undefined character as an escape in 8-dot cells ('\\x1f30a'), which
+    # BRF cannot hold and no reader could read: it is said in words, or dropped if it is a mark
+    texts, cells = translate(
+        ["Storm 🌊 warning", "Caf\u0065\u0301 \u200fopen", "© 2024"], "en-ueb-g2.ctb"
+    )
+    assert texts[0] == "Storm water wave warning"
+    assert texts[1] == "Café open"  # composed, and the direction mark gone
+    assert texts[2] == "© 2024"  # UEB has a sign for it: kept
+    assert all(0x2800 <= ord(c) < 0x2840 for line in cells for c in line)
+    assert louis([cells[0]], "en-ueb-g2.ctb", backward=True) == ["Storm water wave warning"]
+    assert describe("\U0001d400") == "A"  # a compatibility letter: its plain form
+    assert describe("\u200d") == ""
+    with pytest.raises(RenderError):
+        to_brf("\u2873")  # an 8-dot cell is never written as a wrong 6-dot one
