@@ -24,6 +24,7 @@ def samples() -> Path:
     return SAMPLES
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under ``pytest -n N --dist loadgroup`` (what ``make test`` runs), the tests of one
     acceptance folder stay on one worker: their session fixtures (the seed narrated, a site

@@ -14,6 +14,7 @@ Each data file names its expectation in a header comment, feedparser-style::
                                           CLI does by default (slower: only title cases)
     narrate: yes                          (optional) also narrate it and check the WebVTT
     editions: yes                         (optional) also make a DAISY book and braille of it
+                                          (or "braille": braille only)
                                           (tests/acceptance/daisy/test_hostile.py)
     -->
 
