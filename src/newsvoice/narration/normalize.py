@@ -38,6 +38,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from .sentences import opens_sentence
+from .spoken import FRENCH, GERMAN, SPANISH, Spoken, say_numbers
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -97,6 +98,7 @@ class LanguageRules:
     keep_caps: frozenset[str] = frozenset()  # left as written: AM, PM
     spell_acronyms: bool = False
     drop_initial_periods: bool = False  # "John F. Kennedy" → "John F Kennedy"
+    spoken: Spoken | None = None  # numbers, dates, times and money said in words (spoken.py)
 
 
 _TITLES = (
@@ -273,8 +275,60 @@ ENGLISH = LanguageRules(
     spell_acronyms=True,
     drop_initial_periods=True,
 )
+
+
+def _always(pairs: tuple[tuple[str, str], ...], final: frozenset[str] = frozenset()) -> tuple[
+    Abbreviation, ...
+]:  # fmt: skip
+    return tuple(Abbreviation(s, long, final=s in final, bare="always") for s, long in pairs)
+
+
+_FR_ABBREVIATIONS = (
+    Abbreviation("M", "Monsieur", when="name"),
+    Abbreviation("MM", "Messieurs", when="name", bare="name"),
+    *_always((("Mme", "Madame"), ("Mmes", "Mesdames"), ("Mlle", "Mademoiselle"),
+              ("Mlles", "Mesdemoiselles"), ("n°", "numéro"), ("N°", "numéro"),
+              ("c.-à-d", "c'est-à-dire"), ("av. J.-C", "avant Jésus-Christ"),
+              ("apr. J.-C", "après Jésus-Christ"), ("etc", "et cetera"))),
+    *(Abbreviation(s, long, when="name", bare="name") for s, long in (
+        ("Dr", "Docteur"), ("Pr", "Professeur"), ("Me", "Maître"), ("Mgr", "Monseigneur"),
+        ("St", "Saint"), ("Ste", "Sainte"))),
+)  # fmt: skip
+_DE_ABBREVIATIONS = (
+    *(Abbreviation(s, long, when="name", bare="name") for s, long in (
+        ("Dr", "Doktor"), ("Prof", "Professor"), ("Hr", "Herr"), ("Hrn", "Herrn"),
+        ("Fr", "Frau"), ("St", "Sankt"))),
+    *_always((("z. B", "zum Beispiel"), ("z.B", "zum Beispiel"), ("d. h", "das heißt"),
+              ("d.h", "das heißt"), ("u. a", "unter anderem"), ("u.a", "unter anderem"),
+              ("usw", "und so weiter"), ("bzw", "beziehungsweise"), ("ca", "circa"),
+              ("Nr", "Nummer"), ("Mio", "Millionen"), ("Mrd", "Milliarden"),
+              ("v. Chr", "vor Christus"), ("n. Chr", "nach Christus"), ("inkl", "inklusive"),
+              ("ggf", "gegebenenfalls"), ("evtl", "eventuell"), ("vgl", "vergleiche"),
+              ("sog", "sogenannte"), ("Str", "Straße")),
+             final=frozenset({"usw", "v. Chr", "n. Chr", "Str"})),
+)  # fmt: skip
+_ES_ABBREVIATIONS = (
+    *(Abbreviation(s, long, when="name", bare="name") for s, long in (
+        ("Sr", "señor"), ("Sra", "señora"), ("Srta", "señorita"), ("Dr", "doctor"),
+        ("Dra", "doctora"), ("Sto", "santo"), ("Sta", "santa"))),
+    *_always((("EE. UU", "Estados Unidos"), ("EE.UU", "Estados Unidos"),
+              ("etc", "etcétera"), ("p. ej", "por ejemplo"), ("núm", "número"),
+              ("n.º", "número"), ("pág", "página"), ("a. C", "antes de Cristo"),
+              ("d. C", "después de Cristo"), ("Ud", "usted"), ("Uds", "ustedes"),
+              ("aprox", "aproximadamente")),
+             final=frozenset({"EE. UU", "EE.UU", "etc", "a. C", "d. C"})),
+)  # fmt: skip
+
+FRENCH_RULES = LanguageRules(code="fr", abbreviations=_FR_ABBREVIATIONS, spoken=FRENCH)
+GERMAN_RULES = LanguageRules(code="de", abbreviations=_DE_ABBREVIATIONS, spoken=GERMAN)
+SPANISH_RULES = LanguageRules(code="es", abbreviations=_ES_ABBREVIATIONS, spoken=SPANISH)
 NEUTRAL = LanguageRules()
-LANGUAGES: dict[str, LanguageRules] = {"en": ENGLISH}
+LANGUAGES: dict[str, LanguageRules] = {
+    "en": ENGLISH,
+    "fr": FRENCH_RULES,
+    "de": GERMAN_RULES,
+    "es": SPANISH_RULES,
+}
 
 
 def rules_for(language: str) -> LanguageRules:
@@ -572,6 +626,12 @@ def _am_pm(match: re.Match[str], lang: _Lang) -> str:
     word = lang.word("am" if match[1] in "Aa" else "pm")
     keep = match[2] == "." and _keeps_period(match.string, match.end(), lang)
     return f" {word}{'.' if keep else ''}"
+
+
+def _spoken(text: str, lang: _Lang) -> str:
+    """Numbers, dates, times, money in words, for languages whose table says how (spoken.py)."""
+    spoken = lang.rules.spoken
+    return text if spoken is None else say_numbers(text, spoken)
 
 
 def _times(text: str, lang: _Lang) -> str:
@@ -895,6 +955,7 @@ _PASS: tuple[Callable[[str, _Lang], str], ...] = (
     _web,
     _quotes,
     _places,
+    _spoken,
     _times,
     _dates,
     _thousands,

@@ -320,7 +320,7 @@ def test_punctuation_and_characters(text: str, expected: str) -> None:
     assert normalize(text) == expected
 
 
-# --- other languages: only the neutral rules -------------------------------------------------
+# --- languages without a table: only the neutral rules ----------------------------------------
 
 NEUTRAL_CASES = [
     _case("Er sagte: „Hallo“ – und ging.", "Er sagte: Hallo, und ging."),
@@ -337,7 +337,7 @@ NEUTRAL_CASES = [
 
 @pytest.mark.parametrize(("text", "expected"), NEUTRAL_CASES)
 def test_other_languages_get_only_neutral_rules(text: str, expected: str) -> None:
-    language = "zh" if "你" in text else "de"
+    language = "zh" if "你" in text else "nl"  # (fr, de, es have tables: test_spoken.py)
     assert normalize(text, language) == expected
 
 
@@ -347,9 +347,15 @@ def test_english_tags_select_the_english_table(tag: str) -> None:
     assert normalize("Mr. Wang", tag) == "Mister Wang"
 
 
-@pytest.mark.parametrize("tag", ["de", "fr-CA", "und", "", "zh-Hans"])
+@pytest.mark.parametrize("tag", ["nl", "pt-BR", "und", "", "zh-Hans"])
 def test_other_tags_select_the_neutral_table(tag: str) -> None:
     assert rules_for(tag) is NEUTRAL
+
+
+@pytest.mark.parametrize(("tag", "code"), [("fr-CA", "fr"), ("de-AT", "de"), ("es_MX", "es")])
+def test_french_german_spanish_tags_select_their_tables(tag: str, code: str) -> None:
+    assert rules_for(tag).code == code
+    assert rules_for(tag).spoken is not None
 
 
 # --- the seed article --------------------------------------------------------------------------
