@@ -109,6 +109,16 @@ def plan_voices(articles: Sequence[Article], options: NarrationOptions) -> list[
     return presets
 
 
+def voice_label(preset: Preset, language: str) -> str:
+    """ "engine/voice" as the listener should be told it: a voice chosen by language
+    ("auto") is named as the engine resolves it for ``language`` ("espeak/es")."""
+    voice = preset.voice
+    resolve = getattr(load_engine(preset.engine), "voice_for", None)
+    if voice == "auto" and callable(resolve):
+        voice = str(resolve(preset.spec(language)))
+    return f"{preset.engine}/{voice}"
+
+
 # --- layout and loudness -------------------------------------------------------------------
 
 
@@ -184,7 +194,11 @@ def narrate(articles: Sequence[Article], options: NarrationOptions | None = None
         options.start_progress(len(jobs))
     stats = SynthStats()
     rate = max(load_engine(p.engine).caps.sample_rate for p in presets)
-    voices = tuple(dict.fromkeys(f"{p.engine}/{p.voice}" for p in presets))
+    voices = tuple(
+        dict.fromkeys(
+            voice_label(p, a.speech_language) for p, a in zip(presets, articles, strict=True)
+        )
+    )
     pcm = tempfile.TemporaryFile(prefix="newsvoice-master-")  # noqa: SIM115 - Narration owns it
     try:
         with (

@@ -9,6 +9,7 @@ chapter each. Captions are read only when asked ("Photo caption: …"); credits 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -140,21 +141,42 @@ class _Builder:
             parts[number] = parts.get(number, 0) + 1
 
 
+# "By" in the article's language; a language not here says the names alone
+_BY = {
+    "en": "By", "fr": "Par", "de": "Von", "es": "Por", "it": "Di", "pt": "Por", "nl": "Door",
+    "sv": "Av", "da": "Af", "no": "Av", "nb": "Av", "fi": "", "pl": "Autor:", "ca": "Per",
+}  # fmt: skip
+_AND = {"en": "and", "fr": "et", "de": "und", "es": "y", "it": "e", "pt": "e", "nl": "en"}
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
 def _byline(article: Article) -> str:
+    """The byline as said in the article's language: "By …" becomes "Par …", "Von …"; a
+    language without such a word (Chinese, Japanese, …) says the names alone."""
+    language = article.speech_language.split("-")[0].lower()
     byline = article.byline.strip()
     if not byline and article.authors:
         names = list(article.authors)
-        byline = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-    if byline and not byline.lower().startswith("by "):
-        byline = f"By {byline}"
-    return byline
+        joined = f" {_AND.get(language, 'and')} ".join(
+            [", ".join(names[:-1]), names[-1]] if len(names) > 1 else names
+        )
+        byline = joined
+    if not byline:
+        return ""
+    by = _BY.get(language, "")
+    if byline.lower().startswith("by ") and language != "en":
+        byline = byline[3:].strip()  # the model's English "By" (made from the authors)
+    if not by or byline.lower().startswith(f"{by.lower()} "):
+        return byline
+    return f"{by} {byline}"
 
 
 def _ended(text: str) -> str:
-    """Text with a full stop if it has no end punctuation, so that it is read as a sentence."""
+    """Text with a full stop if it has no end punctuation, so that it is read as a sentence
+    (an ideographic one after Chinese, Japanese or Korean text)."""
     text = text.strip()
-    if text and text[-1] not in ".!?…:;\"”’'»)":
-        return text + "."
+    if text and text[-1] not in ".!?…:;\"”’'»)。！？」』）":
+        return text + ("。" if _CJK.match(text[-1]) else ".")
     return text
 
 

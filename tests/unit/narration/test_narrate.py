@@ -18,6 +18,7 @@ from newsvoice.narration import narrate
 from newsvoice.narration.narrate import lay_out, master_track
 from newsvoice.narration.script import ChapterMark, Script, Segment
 from newsvoice.narration.track import Track
+from tests.helpers import need
 
 if TYPE_CHECKING:
     from newsvoice.narration.timing import TimingTable
@@ -288,3 +289,12 @@ def test_master_track_leaves_silence_alone() -> None:
     out, loudness, _ = mastered(silence)
     assert not np.isfinite(loudness)
     assert np.array_equal(out, silence)
+
+
+@pytest.mark.parametrize(("language", "voice"), [("es", "espeak/es"), ("zh", "espeak/cmn")])
+def test_a_voice_chosen_by_language_is_named_as_resolved(language: str, voice: str) -> None:
+    need("espeak-ng")
+    from newsvoice.narration.narrate import voice_label
+    from newsvoice.narration.presets import load_preset
+
+    assert voice_label(load_preset("espeak"), language) == voice

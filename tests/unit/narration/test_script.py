@@ -394,3 +394,23 @@ def test_a_lexicon_entry_for_an_acronym_is_applied() -> None:
     (body,) = [s for s in script.segments if s.kind == "paragraph"]
     assert body.text == "Leaders met at the ASEAN summit in Jakarta on Friday."
     assert "Ah-see-an" in body.spoken
+
+
+@pytest.mark.parametrize(
+    ("language", "byline", "authors", "said"),
+    [
+        ("en", "By Ann Lee", (), "By Ann Lee."),
+        ("en", "", ("Ann Lee", "Bo Chen"), "By Ann Lee and Bo Chen."),
+        ("fr", "By Jean Dupont", (), "Par Jean Dupont."),  # the model's "By", from authors
+        ("fr", "Par Jean Dupont", (), "Par Jean Dupont."),
+        ("de", "", ("Hans Müller", "Eva Roth"), "Von Hans Müller und Eva Roth."),
+        ("zh", "By 严玉洁", (), "严玉洁。"),  # no such word: the name, ended as Chinese ends
+    ],
+)
+def test_the_byline_is_said_in_the_articles_language(
+    language: str, byline: str, authors: tuple[str, ...], said: str
+) -> None:
+    article = Article(id="b", headline="H", byline=byline, authors=authors, language=language)
+    script = build_script([article], [Lexicon((), language)], Pauses())
+    (segment,) = [s for s in script.segments if s.kind == "byline"]
+    assert segment.text == said
