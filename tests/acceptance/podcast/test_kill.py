@@ -4,15 +4,19 @@ with the length it states; a rerun completes. Two publishers at once lose no ite
 
 from __future__ import annotations
 
+import json
 import os
+import queue
 import random
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import feedparser
 import pytest
@@ -21,6 +25,9 @@ from bench.zyte import pages
 from newsvoice.podcast.check import check_site
 
 from .conftest import ROOT, SEED_HTML, Site, publish, results
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 KILLER = Path(__file__).with_name("killer.py")
 NEW_ARTICLE = ROOT / "samples" / "localnews-council-budget.html"
@@ -46,20 +53,57 @@ def feed_state(root: Path) -> dict[str, tuple[str, int]]:
     return state
 
 
-def run_killed(
-    point: int, site: Path, cache: Path, *sources: Path
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    env.pop("NEWSVOICE_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, str(KILLER), str(point), "publish", *map(str, sources),
-         "--site", str(site), "--cache", str(cache), "--jobs", "1"],
-        capture_output=True, text=True, timeout=300, env=env, check=False, cwd=ROOT,
-    )  # fmt: skip
+class Killer:
+    """``killer.py --serve``: killed publish runs forked from one process that has imported
+    newsvoice already (each run is still a whole process, killed by a real SIGKILL)."""
+
+    def __init__(self) -> None:
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+        env.pop("NEWSVOICE_DEBUG", None)
+        self.process = subprocess.Popen(
+            [sys.executable, str(KILLER), "--serve"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env, cwd=ROOT,
+        )  # fmt: skip
+        self.lock = threading.Lock()
+
+    def run(self, point: int, argv: list[str]) -> subprocess.CompletedProcess[str]:
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        with self.lock:
+            self.process.stdin.write(json.dumps({"point": point, "argv": argv}) + "\n")
+            self.process.stdin.flush()
+            answer = json.loads(self.process.stdout.readline())
+        return subprocess.CompletedProcess(argv, answer["status"], "", answer["stderr"])
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+        self.process.stdout.close()
 
 
 @pytest.fixture(scope="module")
-def update(site: Site, tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], int]:
+def killers() -> Iterator[list[Killer]]:
+    """Two servers: two killed publishers at a time on two cores."""
+    servers = [Killer(), Killer()]
+    yield servers
+    for server in servers:
+        server.close()
+
+
+def run_killed(
+    killer: Killer, point: int, site: Path, cache: Path, *sources: Path
+) -> subprocess.CompletedProcess[str]:
+    argv = ["publish", *map(str, sources), "--site", str(site), "--cache", str(cache),
+            "--jobs", "1"]  # fmt: skip
+    return killer.run(point, argv)
+
+
+@pytest.fixture(scope="module")
+def update(
+    site: Site, killers: list[Killer], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[list[Path], int]:
     """The update under test (a short published article corrected, and a new short one) and
     its number of kill points, counted by an uninterrupted run on a scratch copy with a warm
     cache. Short articles keep each of the many killed runs quick."""
@@ -75,13 +119,15 @@ def update(site: Site, tmp_path_factory: pytest.TempPathFactory) -> tuple[list[P
     for attempt in range(2):  # the first run warms the cache; the second is the one to count
         scratch = work / f"scratch-{attempt}"
         shutil.copytree(site.root, scratch)
-        process = run_killed(0, scratch, site.cache, *sources)
+        process = run_killed(killers[0], 0, scratch, site.cache, *sources)
         assert process.returncode == 0, process.stderr
         counts.append(int(process.stderr.rsplit("kill-points: ", 1)[1]))
     return sources, counts[-1]
 
 
-def test_killed_at_every_step(site: Site, update: tuple[list[Path], int], tmp_path: Path) -> None:
+def test_killed_at_every_step(
+    site: Site, update: tuple[list[Path], int], killers: list[Killer], tmp_path: Path
+) -> None:
     sources, points = update
     assert points >= 30
     before = feed_state(site.root)
@@ -89,25 +135,33 @@ def test_killed_at_every_step(site: Site, update: tuple[list[Path], int], tmp_pa
     def kill_at(point: int) -> None:
         copy = tmp_path / f"site-{point}"
         shutil.copytree(site.root, copy)
-        process = run_killed(point, copy, site.cache, *sources)
+        killer = free.get()  # a server no other thread is using
+        try:
+            process = run_killed(killer, point, copy, site.cache, *sources)
+        finally:
+            free.put(killer)
         assert process.returncode == -signal.SIGKILL, (point, process.stderr)
         after = feed_state(copy)
         assert before.keys() <= after.keys(), point
         shutil.rmtree(copy)
 
+    free: queue.Queue[Killer] = queue.Queue()
+    for killer in killers:
+        free.put(killer)
     with ThreadPoolExecutor(2) as pool:  # two cores: two killed publishers at a time
         list(pool.map(kill_at, range(1, points + 1)))
 
 
 def test_a_rerun_after_a_kill_completes(
-    site: Site, update: tuple[list[Path], int], tmp_path: Path
+    site: Site, update: tuple[list[Path], int], killers: list[Killer], tmp_path: Path
 ) -> None:
     sources, points = update
     rng = random.Random(5)  # noqa: S311 - test sampling, not secrets
     for point in sorted(rng.sample(range(1, points + 1), 2)):
         copy = tmp_path / f"site-{point}"
         shutil.copytree(site.root, copy)
-        assert run_killed(point, copy, site.cache, *sources).returncode == -signal.SIGKILL
+        killed = run_killed(killers[0], point, copy, site.cache, *sources)
+        assert killed.returncode == -signal.SIGKILL
         rerun = publish(*sources, "--site", copy, "--cache", site.cache, "--json")
         assert len(results(rerun)) == 2
         assert len(feed_state(copy)) == 7  # the six, and the new one
