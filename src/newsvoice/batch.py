@@ -46,6 +46,7 @@ class BatchOptions:
     site: Path | None = None  # or publish each article into this podcast site
     base_url: str | None = None
     voice: str | None = None  # None: "auto" (or the site's voice)
+    online: bool = False  # "auto" may choose an online voice (gTTS)
     cache_dir: Path | None = None
     use_cache: bool = True
     jobs: int = 1
@@ -69,6 +70,7 @@ class BatchOptions:
         """The options that change outputs (not where they are written, run or how fast)."""
         data = [self.voice, self.readalong, self.base_url, self.site is not None]
         data += [self.daisy, self.braille] if self.daisy or self.braille else []
+        data += ["online"] if self.online else []
         return hashlib.sha256(json.dumps([data, __version__]).encode()).hexdigest()
 
 
@@ -187,6 +189,7 @@ def _write(article: Article, options: BatchOptions, result: ItemResult) -> None:
         BundleOptions(
             audio=AudioOptions(
                 voice=options.voice or "auto",
+                online=options.online,
                 jobs=1,
                 transcript=True,
                 chapters_json=True,
@@ -218,6 +221,7 @@ def _publish(article: Article, site: Path, options: BatchOptions, result: ItemRe
         PublishOptions(
             base_url=options.base_url,
             voice=options.voice,
+            online=options.online,
             cache_dir=options.cache_dir,
             use_cache=options.use_cache,
             jobs=1,

@@ -165,6 +165,15 @@ JobsOption = Annotated[
 ]
 
 
+OnlineOption = Annotated[
+    bool,
+    typer.Option(
+        "--online",
+        envvar="NEWSVOICE_ONLINE",
+        help="Let the automatic voice be an online one (gTTS) where no offline neural voice "
+        "speaks the language, before eSpeak NG.",
+    ),
+]
 DaisyFlag = Annotated[
     bool, typer.Option("--daisy", help="Also a DAISY 2.02 talking book per article (.daisy.zip).")
 ]
@@ -251,6 +260,7 @@ def epub(
         str,
         typer.Option("--voice", metavar="PRESET", help="With --narrate: the voice preset."),
     ] = "auto",
+    online: OnlineOption = False,
     captions: Annotated[
         CaptionPolicy,
         typer.Option("--captions", help="With --narrate: read picture captions aloud."),
@@ -288,6 +298,7 @@ def epub(
             book_options,
             AudioOptions(
                 voice=voice,
+                online=online,
                 jobs=jobs,
                 captions=captions,
                 cache_dir=cache_dir,
@@ -336,6 +347,7 @@ def audio(
             help="A preset from `newsvoice voices`, a preset file, or auto (by language).",
         ),
     ] = "auto",
+    online: OnlineOption = False,
     engine: Annotated[
         str | None,
         typer.Option("--engine", metavar="NAME", help="Use this engine's default voice."),
@@ -401,6 +413,7 @@ def audio(
                 voice=voice,
                 engine=engine,
                 speed=speed,
+                online=online,
                 format=fmt,
                 transcript=transcript is Transcript.VTT,
                 chapters_json=chapters_json_file,
@@ -449,6 +462,7 @@ def daisy(
         ),
     ],
     voice: VoiceOption = "auto",
+    online: OnlineOption = False,
     title: Annotated[
         str | None, typer.Option("--title", help="Title of an edition (several articles).")
     ] = None,
@@ -478,6 +492,7 @@ def daisy(
     with _progress("Narrating") as (start, advance):
         audio_options = AudioOptions(
             voice=voice,
+            online=online,
             jobs=jobs,
             captions=captions,
             lexicons=tuple(lexicon or ()),
@@ -576,6 +591,7 @@ def publish(
             "--voice", metavar="PRESET", help="Voice preset (default: the site's, else auto)."
         ),
     ] = None,
+    online: OnlineOption = False,
     jobs: JobsOption = None,
     cache_dir: CacheOption = None,
     no_cache: NoCacheOption = False,
@@ -611,6 +627,7 @@ def publish(
         PublishOptions(
             base_url=base_url,
             voice=voice,
+            online=online,
             jobs=jobs,
             cache_dir=cache_dir,
             use_cache=not no_cache,
@@ -666,6 +683,7 @@ def batch(
     voice: Annotated[
         str | None, typer.Option("--voice", metavar="PRESET", help="The voice preset.")
     ] = None,
+    online: OnlineOption = False,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", metavar="N", help="Articles in parallel (default: cores)."),
@@ -716,6 +734,7 @@ def batch(
         site=site,
         base_url=base_url,
         voice=voice,
+        online=online,
         cache_dir=cache_dir,
         use_cache=not no_cache,
         jobs=jobs or default_jobs(),
@@ -941,12 +960,43 @@ def _progress(label: str) -> Iterator[tuple[Callable[[int], None], Callable[[int
 @app.command()
 def voices(
     as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            metavar="TAG",
+            help="Say which voice would read an article in this language here, and why.",
+        ),
+    ] = None,
+    online: OnlineOption = False,
 ) -> None:
     """List the voice presets and whether each can speak on this machine (and why not)."""
     from .engines import broken_plugins
-    from .narration.presets import preset_names, usability
+    from .narration.presets import preset_names, usability, voice_plan
 
     broken_plugins()  # each one a warning line naming its package
+    if language is not None:
+        tag = language.strip().replace("_", "-")
+        if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", tag):
+            raise ConfigError(
+                f"--language {language!r} is not a language tag", hint="e.g. fr, de-AT, zh-Hans"
+            )
+        plan = voice_plan(tag, online)
+        if as_json:
+            listed = [
+                {"name": c.preset.name, "engine": c.preset.engine, "usable": c.usable,
+                 "chosen": c.chosen, "reason": c.reason}
+                for c in plan
+            ]  # fmt: skip
+            print(json.dumps({"language": tag, "online": online, "candidates": listed}))
+            return
+        chosen = next((c for c in plan if c.chosen), None)
+        said = f"{chosen.preset.name} ({chosen.preset.engine})" if chosen else "no voice here"
+        print(f"{tag}: {said}")
+        for c in plan:
+            mark = "chosen" if c.chosen else ("usable" if c.usable else "no")
+            print(f"  {c.preset.name:<8} {c.preset.engine:<7} {mark:<7} {c.reason}")
+        return
 
     rows = [usability(name) for name in preset_names()]
     if as_json:

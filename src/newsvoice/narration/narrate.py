@@ -49,6 +49,7 @@ class NarrationOptions:
     voice: str = "auto"  # a preset name or file; "auto" chooses by the article's language
     engine: str | None = None
     speed: float | None = None
+    online: bool = False  # "auto" may choose an online voice (gTTS) before eSpeak NG
     jobs: int | None = None
     captions: CaptionPolicy = CaptionPolicy.SKIP
     lexicons: tuple[Path, ...] = ()
@@ -97,7 +98,9 @@ def plan_voices(articles: Sequence[Article], options: NarrationOptions) -> list[
     for article in articles:
         language = article.speech_language
         preset = with_overrides(
-            choose_preset(options.voice, language), engine=options.engine, speed=options.speed
+            choose_preset(options.voice, language, options.online),
+            engine=options.engine,
+            speed=options.speed,
         )
         if not preset.speaks(language):
             raise EngineUnavailable(

@@ -105,12 +105,66 @@ def load_preset(name_or_path: str) -> Preset:
     return _parse(entry.read_text("utf-8"), name_or_path, f"voices/{name_or_path}.toml")
 
 
-def choose_preset(voice: str, language: str) -> Preset:
-    """The preset for ``--voice`` (``auto`` picks by the article's language)."""
-    if voice == DEFAULT_VOICE:
-        english = language.split("-")[0].lower() in ("en", "und")
-        return load_preset(ENGLISH_VOICE if english else OTHER_LANGUAGES_VOICE)
-    return load_preset(voice)
+def candidates(language: str) -> list[Preset]:
+    """The shipped presets ``auto`` considers for ``language``, best first: the offline voices
+    made for that language (the default English voice first), then the online ones (gTTS),
+    then the ones that speak any language (eSpeak NG)."""
+    primary = language.split("-")[0].lower()
+    primary = "en" if primary in ("", "und") else primary
+    presets = [load_preset(name) for name in preset_names()]
+    own = [p for p in presets if p.language != "auto" and p.language.split("-")[0] == primary]
+    own.sort(key=lambda p: p.name != ENGLISH_VOICE)
+    anything = [p for p in presets if p.language == "auto"]
+    online = [p for p in anything if load_engine(p.engine).caps.needs_network]
+    return own + online + [p for p in anything if p not in online]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    preset: Preset
+    usable: bool
+    reason: str  # why it can or cannot speak the language here
+    chosen: bool = False
+
+
+def _judge(preset: Preset, language: str, online: bool) -> Candidate:
+    if language.split("-")[0].lower() in ("", "und"):  # unknown: read as English
+        language = "en"
+    engine = load_engine(preset.engine)
+    if engine.caps.needs_network and not online:
+        return Candidate(preset, False, "an online voice: give --online to allow it")
+    try:
+        engine.check(preset.spec(language))
+    except NewsvoiceError as exc:
+        return Candidate(preset, False, str(exc))
+    resolve = getattr(engine, "voice_for", None)
+    if preset.voice == "auto" and callable(resolve):
+        return Candidate(
+            preset, True, f"{preset.engine} has the voice {resolve(preset.spec(language))!r}"
+        )
+    if engine.caps.needs_network:
+        return Candidate(preset, True, "online, and the service answers")
+    return Candidate(preset, True, f"an offline voice made for {preset.language}")
+
+
+def voice_plan(language: str, online: bool = False) -> list[Candidate]:
+    """Every candidate for ``language`` with why it can or cannot speak it here; the first
+    that can is the one ``auto`` chooses (``newsvoice voices --language``)."""
+    judged = [_judge(p, language, online) for p in candidates(language)]
+    first = next((n for n, c in enumerate(judged) if c.usable), None)
+    return [replace(c, chosen=n == first) for n, c in enumerate(judged)]
+
+
+def choose_preset(voice: str, language: str, online: bool = False) -> Preset:
+    """The preset for ``--voice``: ``auto`` takes the first candidate for the article's
+    language that can speak here (with ``online``, gTTS comes before eSpeak NG)."""
+    if voice != DEFAULT_VOICE:
+        return load_preset(voice)
+    found = candidates(language)
+    for preset in found:
+        if _judge(preset, language, online).usable:
+            return preset
+    return found[-1]  # none can: the last resort, whose check then says why
 
 
 def with_overrides(preset: Preset, *, engine: str | None, speed: float | None) -> Preset:

@@ -60,6 +60,7 @@ PAGE_NAME = "index.html"
 class PublishOptions:
     base_url: str | None = None  # overrides the config's; seeds a new config
     voice: str | None = None  # None: the config's voice
+    online: bool = False  # "auto" may choose an online voice (gTTS)
     cache_dir: Path | None = None
     use_cache: bool = True
     jobs: int | None = None
@@ -122,14 +123,14 @@ def _digest(data: bytes) -> str:
 
 def fingerprint(
     article: Article, voice: str, readalong: bool = False, *, daisy: bool = False,
-    braille: bool = False,
+    braille: bool = False, online: bool = False,
 ) -> str:  # fmt: skip
     """What an episode's files depend on: the article, the voice preset and its lexicon, the
     editions asked for and the newsvoice version. An unchanged fingerprint means there is
     nothing to rebuild."""
     from ..narration.narrate import NarrationOptions, plan_voices
 
-    (preset,) = plan_voices([article], NarrationOptions(voice=voice))
+    (preset,) = plan_voices([article], NarrationOptions(voice=voice, online=online))
     lexicon = preset_lexicon(preset).digest
     inputs: list[object] = [article.to_dict(), repr(preset), lexicon, __version__, readalong]
     if daisy or braille:  # (sites made without them keep their fingerprints)
@@ -207,6 +208,7 @@ def _build(
         BundleOptions(
             audio=AudioOptions(
                 voice=voice,
+                online=options.online,
                 jobs=options.jobs,
                 cache_dir=options.cache_dir,
                 use_cache=options.use_cache,
@@ -414,8 +416,9 @@ def publish(
         built = []
         for number, article in enumerate(articles):
             inputs = fingerprint(
-                article, voice, options.readalong, daisy=options.daisy, braille=options.braille
-            )
+                article, voice, options.readalong, daisy=options.daisy,
+                braille=options.braille, online=options.online,
+            )  # fmt: skip
             record = current.get(article.id)
             if record is not None and record.inputs == inputs and _complete(site, record):
                 built.append(_Built(article, staging, {}, {}, None, inputs))

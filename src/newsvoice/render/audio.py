@@ -65,6 +65,7 @@ class AudioOptions:
     voice: str = "auto"  # a preset name or file; "auto" chooses by the article's language
     engine: str | None = None
     speed: float | None = None
+    online: bool = False  # "auto" may choose an online voice (gTTS) before eSpeak NG
     format: Format = Format.MP3
     transcript: bool = False  # write OUT.vtt
     chapters_json: bool = False  # write OUT.chapters.json
@@ -86,6 +87,7 @@ class AudioOptions:
             voice=self.voice,
             engine=self.engine,
             speed=self.speed,
+            online=self.online,
             jobs=self.jobs,
             captions=self.captions,
             lexicons=self.lexicons,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING
 
 import pytest
@@ -101,3 +102,37 @@ def test_voices_says_what_can_speak_here() -> None:
     assert presets["espeak"]["usable"] is True
     assert presets["joe"]["usable"] is True
     assert "would be downloaded" in presets["fenrir"]["note"] or presets["fenrir"]["usable"]
+
+
+def test_voices_says_which_voice_would_read_a_language_and_why() -> None:
+    done = run_newsvoice("voices", "--language", "fr", "--online", "--json")
+    assert done.returncode == 0, done.stderr
+    plan = json.loads(done.stdout)
+    assert (plan["language"], plan["online"]) == ("fr", True)
+    reasons = {c["name"]: c for c in plan["candidates"]}
+    assert reasons["gtts"]["usable"] is False  # offline here: said, and passed over
+    assert "internet" in reasons["gtts"]["reason"]
+    assert reasons["espeak"]["chosen"] is True
+    text = run_newsvoice("voices", "--language", "zh")
+    assert text.stdout.splitlines()[0] == "zh: espeak (espeak)"
+    bad = run_newsvoice("voices", "--language", "not a tag")
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("error: --language 'not a tag' is not a language tag")
+
+
+def test_the_spanish_page_is_read_by_a_spanish_voice_split_at_its_sentences(
+    tmp_path: Path,
+) -> None:
+    from bench import newspaper
+
+    page = tmp_path / "spanish_article.html"
+    page.write_bytes(next(p.html for p in newspaper.pages() if p.name == "spanish_article"))
+    done = run_newsvoice("audio", page, "-o", tmp_path / "es.mp3", "--transcript", "vtt",
+                         "--online", "--json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["voices"] == ["espeak/es"]  # offline: gTTS passed over
+    cues = (tmp_path / "es.vtt").read_text("utf-8").split("\n\n")
+    texts = [" ".join(c.splitlines()[2:]) for c in cues if "-->" in c]
+    assert texts[1].startswith("El fiscal Pedro Horrach")
+    inside = [t for t in texts if re.search(r"[.!?»][ ]+[¿¡«]?[A-ZÁÉÍÓÚÑ]", t)]
+    assert inside == []  # no cue runs over a sentence end: each sentence starts its own

@@ -20,6 +20,7 @@ from newsvoice.narration.presets import (
     preset_lexicon,
     preset_names,
     usability,
+    voice_plan,
     with_overrides,
 )
 
@@ -84,6 +85,39 @@ def test_auto_chooses_espeak_for_other_languages(language: str) -> None:
     assert preset.name == "espeak"
     assert preset.engine == "espeak"
     assert preset.speaks(language)
+
+
+def test_the_plan_says_why_each_candidate_speaks_or_not() -> None:
+    plan = voice_plan("fr")
+    assert [c.preset.name for c in plan] == ["gtts", "espeak"]  # no offline French voice
+    gtts, espeak = plan
+    assert (gtts.usable, gtts.chosen) == (False, False)
+    assert "--online" in gtts.reason
+    assert espeak.chosen
+    assert "fr" in espeak.reason
+    english = voice_plan("en-GB")
+    assert english[0].preset.name == "heart"
+    assert english[0].chosen
+    assert [c.preset.name for c in english][-2:] == ["gtts", "espeak"]
+    assert sum(c.chosen for c in english) == 1
+
+
+def test_online_puts_gtts_before_espeak(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gtts_module.GttsEngine, "check", lambda self, voice: None)  # it answers
+    assert choose_preset("auto", "fr", online=True).name == "gtts"
+    assert choose_preset("auto", "fr").name == "espeak"  # not without --online
+    assert choose_preset("auto", "en", online=True).name == "heart"  # offline neural first
+
+
+def test_online_without_the_service_falls_back_to_espeak(monkeypatch: pytest.MonkeyPatch) -> None:
+    def offline(self: object, voice: object) -> None:
+        raise gtts_module.EngineUnavailable(gtts_module.OFFLINE_MESSAGE)
+
+    monkeypatch.setattr(gtts_module.GttsEngine, "check", offline)
+    assert choose_preset("auto", "es", online=True).name == "espeak"
+    (gtts, espeak) = voice_plan("es", online=True)
+    assert gtts.reason == gtts_module.OFFLINE_MESSAGE
+    assert espeak.chosen
 
 
 def test_a_named_voice_is_chosen_whatever_the_language() -> None:
