@@ -38,6 +38,7 @@ from ..version import __version__
 from .audio import AudioOptions, AudioResult, render_audio
 from .daisycheck import check, hms, npt
 from .kinds import Edition, Format, also_available
+from .xhtml import direction
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -161,6 +162,8 @@ def _html(title: str, language: str) -> tuple[etree._Element, etree._Element, et
     html = etree.Element(f"{{{XHTML_NS}}}html", nsmap={None: XHTML_NS})
     html.set("lang", language)
     html.set(XML_LANG, language)
+    if direction(language):  # Arabic, Hebrew, …: the text reads right to left
+        html.set("dir", "rtl")
     head = _el(html, "head")
     _el(head, "meta", http_equiv="Content-Type", content="text/html; charset=utf-8")
     _el(head, "title", title)
@@ -425,6 +428,7 @@ def _build(
             if article_language and article_language != "und":
                 section.set("lang", article_language)
                 section.set(XML_LANG, article_language)
+                section.set("dir", direction(article_language) or "ltr")
         else:
             section = body
         _text(section, unit, level)

@@ -96,7 +96,12 @@ def test_a_hostile_page_as_a_daisy_book(path: Path, tmp_path: Path) -> None:
                 found.append(f"unsafe member name {name!r}")
             if name.endswith((".html", ".smil")):
                 found += _text_findings(name, archive.read(name), forbid)
+        content = etree.fromstring(archive.read("book/content.html"), _SAFE_XML)
     assert not found, "\n".join(found)
+    language = read_header(path).get("language", "")
+    if language.split("-")[0] in ("ar", "he"):  # the text keeps its direction
+        (section,) = content.iter("{*}div")
+        assert (section.get("lang"), section.get("dir")) == (language, "rtl")
 
 
 @pytest.mark.parametrize("path", EDITIONS, ids=[p.name for p in EDITIONS])
