@@ -16,6 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .config import load_config
+from .feed import BRF_TYPE, DAISY_TYPE
 from .framing import frame_policy
 
 if TYPE_CHECKING:
@@ -35,8 +36,8 @@ TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".png": "image/png",
     ".jpg": "image/jpeg",
-    ".zip": "application/zip",  # DAISY books
-    ".brf": "application/x-brf",
+    ".zip": DAISY_TYPE,
+    ".brf": BRF_TYPE,
 }
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 
