@@ -560,7 +560,9 @@ _TIDY = (
     (re.compile(r"[ \t]+([,.;:!?])(?=\s|$)"), r"\1"),  # no space before punctuation
     (re.compile(r",(?:[ \t]*,)+"), ","),
     (re.compile(r"[,;:][ \t]*([.!?])"), r"\1"),
-    (re.compile(r"([.!?])[ \t]*[,;:]"), r"\1"),
+    (re.compile(r"([!?])[ \t]*[,;:]"), r"\1"),
+    # "(He left.) Then" → "He left. Then", but "e.g., the" keeps its comma (an abbreviation)
+    (re.compile(r"\.[ \t]*[,;:](?=[ \t]*(?:[A-ZÀ-ÖØ-Þ]|\n|$))"), "."),
     (re.compile(r"\.{2,}"), "."),
     (re.compile(r"([!?])\.+"), r"\1"),
     (re.compile(r"[ \t]{2,}"), " "),

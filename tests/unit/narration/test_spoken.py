@@ -41,6 +41,7 @@ CASES = [
      "Doktor Müller erwartet eins Komma fünf Millionen Besucher und einundzwanzig Komma fünf "
      "Prozent mehr."),
     ("de", "Der Airbus A380 und COVID-19.", "Der Airbus A380 und COVID-19."),
+    ("de", "Er sagte z. B., dass es geht.", "Er sagte zum Beispiel, dass es geht."),
     # Spanish
     ("es", "El Sr. García llegó a EE. UU. el 12 de octubre a las 9:05.",
      "El señor García llegó a Estados Unidos el doce de octubre a las nueve y cinco."),
