@@ -75,7 +75,16 @@ class LineBreak:
     pass
 
 
-Inline = Text | Emphasis | Strong | Code | Link | LineBreak
+@dataclass(frozen=True, slots=True)
+class Foreign:
+    """Text in another language than the article's, as the page marked it
+    (``<q lang="es">``, ``<span lang="fr">``): ``lang`` is a checked BCP 47 tag."""
+
+    lang: str
+    children: tuple[Inline, ...]
+
+
+Inline = Text | Emphasis | Strong | Code | Link | LineBreak | Foreign
 
 
 def inline_text(inlines: Iterable[Inline]) -> str:
@@ -358,6 +367,8 @@ def _inline_out(node: Inline) -> dict[str, Any]:
         return {"type": "br"}
     if isinstance(node, Link):
         return {"type": "link", "href": node.href, "children": _inlines_out(node.children)}
+    if isinstance(node, Foreign):
+        return {"type": "lang", "lang": node.lang, "children": _inlines_out(node.children)}
     kind = "em" if isinstance(node, Emphasis) else "strong"
     return {"type": kind, "children": _inlines_out(node.children)}
 
@@ -380,6 +391,8 @@ def _inline_in(data: Mapping[str, Any]) -> Inline:
         return Emphasis(_inlines_in(data["children"]))
     if kind == "strong":
         return Strong(_inlines_in(data["children"]))
+    if kind == "lang":
+        return Foreign(data["lang"], _inlines_in(data["children"]))
     raise ValueError(f"unknown inline type {kind!r}")
 
 

@@ -86,7 +86,7 @@ def extract_article(
     body_root = soup.body if isinstance(soup.body, Tag) else soup
     body_stats = measure(body_root)
     chosen = find_body(body_root, body_stats)
-    blocks = BlockBuilder(base, meta.consumed, body_stats, resources).build(chosen)
+    blocks = BlockBuilder(base, meta.consumed, body_stats, resources, meta.language).build(chosen)
     blocks, chrome_hits = _filter(blocks, rules, meta)
     blocks = _declared_body(blocks, meta.article_body)
     if not any(isinstance(b, Paragraph | ListBlock) for b in blocks):
@@ -111,6 +111,7 @@ def extract_article(
     headline = meta.headline or _fallback_headline(blocks, meta)
     canonical = meta.url
     gaps = _gaps(meta.article_body, standfirst, body_text, next_page, paywall)
+    language = meta.language or guess_language(body_text)
     return Article(
         id=article_id(
             canonical,
@@ -127,7 +128,7 @@ def extract_article(
         section=meta.section,
         site_name=meta.site_name,
         url=canonical,
-        language=meta.language or guess_language(body_text),
+        language=language,
         lead_figure=lead,
         blocks=tuple(blocks),
         paywall=paywall,

@@ -19,6 +19,7 @@ from ..model import (
     Code,
     Emphasis,
     Figure,
+    Foreign,
     Heading,
     Image,
     Inline,
@@ -127,17 +128,36 @@ _IMG_SRC_ATTRS = (
 # --- inlines -------------------------------------------------------------------------------
 
 
-def raw_inlines(el: Tag, base: str | None) -> list[Inline]:
-    """Inlines of an element's children (not normalised)."""
-    return _inlines_of(el.children, base, frozenset())
+def raw_inlines(el: Tag, base: str | None, own: str = "") -> list[Inline]:
+    """Inlines of an element's children (not normalised). On a page whose language is
+    ``own``, a block in another one (``<p lang="fr">``) has them inside a ``Foreign``."""
+    lang = _foreign_language(el, own)
+    if lang is None:
+        return _inlines_of(el.children, base, frozenset(), own)
+    return [Foreign(lang, tuple(_inlines_of(el.children, base, frozenset({"lang"}), own)))]
 
 
-def inline_node(node: object, base: str | None) -> list[Inline]:
+def _foreign_language(el: Tag, own: str) -> str | None:
+    """The element's language if it is not the page's (known) one; a page that does not say
+    its language marks none (what would a mark be different from?)."""
+    if not own:
+        return None
+    lang = language_tag(_attr(el, "lang") or _attr(el, "xml:lang"))
+    return lang if lang is not None and _primary(lang) != _primary(own) else None
+
+
+def _primary(tag: str) -> str:
+    return tag.split("-")[0].lower()
+
+
+def inline_node(node: object, base: str | None, own: str = "") -> list[Inline]:
     """Inlines of one node: formatting and links kept, other markup flattened to text."""
-    return _inlines_of((node,), base, frozenset())
+    return _inlines_of((node,), base, frozenset(), own)
 
 
-def _inlines_of(nodes: Iterable[object], base: str | None, inside: frozenset[str]) -> list[Inline]:
+def _inlines_of(
+    nodes: Iterable[object], base: str | None, inside: frozenset[str], own: str = ""
+) -> list[Inline]:
     """Elements that only group text (spans, fonts, stray blocks) are walked with a stack, not
     by recursion, and a wrapper already open is not opened again (emphasis in emphasis, a link
     in a link): however deep or tangled the markup, the inlines stay a few levels deep."""
@@ -157,16 +177,19 @@ def _inlines_of(nodes: Iterable[object], base: str | None, inside: frozenset[str
         if not isinstance(node, Tag) or node.name in SKIP_INLINE:
             continue
         name = node.name
-        if name == "br":
+        lang = _foreign_language(node, own) if "lang" not in inside else None
+        if lang is not None:  # the element once more, inside its language
+            out.append(Foreign(lang, tuple(_inlines_of((node,), base, inside | {"lang"}, own))))
+        elif name == "br":
             out.append(LineBreak())
         elif name in CODE_TAGS:
             out.append(Code(node.get_text()))
         elif name in EMPHASIS_TAGS and "em" not in inside:
-            out.append(Emphasis(tuple(_inlines_of(node.children, base, inside | {"em"}))))
+            out.append(Emphasis(tuple(_inlines_of(node.children, base, inside | {"em"}, own))))
         elif name in STRONG_TAGS and "strong" not in inside:
-            out.append(Strong(tuple(_inlines_of(node.children, base, inside | {"strong"}))))
+            out.append(Strong(tuple(_inlines_of(node.children, base, inside | {"strong"}, own))))
         elif name == "a" and "a" not in inside and (href := safe_href(_attr(node, "href"), base)):
-            out.append(Link(href, tuple(_inlines_of(node.children, base, inside | {"a"}))))
+            out.append(Link(href, tuple(_inlines_of(node.children, base, inside | {"a"}, own))))
         else:
             spaced = name in BLOCK_TAGS
             if spaced:
@@ -217,6 +240,8 @@ def _collapse(nodes: Iterable[Inline], state: list[bool]) -> tuple[Inline, ...]:
                 out.append(Link(node.href, children))
             elif isinstance(node, Emphasis):
                 out.append(Emphasis(children))
+            elif isinstance(node, Foreign):
+                out.append(Foreign(node.lang, children))
             else:
                 out.append(Strong(children))
     return tuple(out)
@@ -245,6 +270,8 @@ def _trim(nodes: tuple[Inline, ...], *, leading: bool) -> tuple[Inline, ...]:
                 items[index] = Link(node.href, children)
             elif isinstance(node, Emphasis):
                 items[index] = Emphasis(children)
+            elif isinstance(node, Foreign):
+                items[index] = Foreign(node.lang, children)
             else:
                 items[index] = Strong(children)
         break
@@ -275,12 +302,34 @@ def link_chars(nodes: Iterable[Inline]) -> int:
     for node in nodes:
         if isinstance(node, Link):
             total += len(squash(inline_text(node.children)))
-        elif isinstance(node, Emphasis | Strong):
+        elif isinstance(node, Emphasis | Strong | Foreign):
             total += link_chars(node.children)
     return total
 
 
 # --- figures -------------------------------------------------------------------------------
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,4}")
+
+
+def language_tag(value: str | None) -> str | None:
+    """A ``lang`` attribute's value as a BCP 47 tag ("es", "pt-BR"), or None when it is not
+    one (empty, "x-…", markup, a long string): text in an unknown language stays the article's."""
+    if not value:
+        return None
+    tag = value.strip().replace("_", "-")
+    if len(tag) > 35 or not _LANGUAGE_TAG.fullmatch(tag) or tag.lower().startswith(("x-", "und")):
+        return None
+    primary, *rest = tag.split("-")
+    return "-".join([primary.lower(), *(_subtag(part) for part in rest)])
+
+
+def _subtag(part: str) -> str:
+    """BCP 47's case conventions: a region in capitals (BR), a script in title case (Hant)."""
+    if len(part) == 2 and part.isalpha():
+        return part.upper()
+    return part.title() if len(part) == 4 and part.isalpha() else part.lower()
 
 
 def _attr(el: Tag, name: str) -> str | None:
@@ -444,8 +493,10 @@ class BlockBuilder:
         skip: set[int],
         stats: TreeStats | None = None,
         local_dir: Path | None = None,
+        language: str = "",  # the page's: text marked with another one becomes Foreign
     ) -> None:
         self.base = base
+        self.language = language
         self.skip = skip
         self.stats = stats
         self.local_dir = local_dir
@@ -465,7 +516,7 @@ class BlockBuilder:
         return blocks
 
     def _inlines(self, el: Tag) -> tuple[Inline, ...]:
-        return normalise_inlines(raw_inlines(el, self.base))
+        return normalise_inlines(raw_inlines(el, self.base, self.language))
 
     def _is_inline(self, el: Tag) -> bool:
         if el.name in BLOCK_TAGS:
@@ -506,7 +557,7 @@ class BlockBuilder:
                 if figure is not None:
                     yield figure
             elif self._is_inline(child):
-                pending.extend(inline_node(child, self.base))
+                pending.extend(inline_node(child, self.base, self.language))
             else:
                 yield from self._flush(pending)
                 if child.name in _OWN_BLOCKS or (

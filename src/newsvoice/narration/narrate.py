@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, BinaryIO
 import numpy as np
 
 from ..engines import AudioChunk, load_engine
-from ..errors import ConfigError, EngineUnavailable, RenderError, reason
+from ..errors import ConfigError, EngineUnavailable, NewsvoiceError, RenderError, reason
 from . import loudness
 from .cache import SegmentCache, default_cache_dir
 from .presets import Preset, choose_preset, preset_lexicon, with_overrides
@@ -112,6 +112,23 @@ def plan_voices(articles: Sequence[Article], options: NarrationOptions) -> list[
     return presets
 
 
+def _quote_voices(script: Script, options: NarrationOptions) -> dict[str, Preset]:
+    """The voice for each language the articles quote in (``Segment.language``): the one
+    ``auto`` would choose for an article in it. A language no voice here speaks is left out,
+    and its text is read by the article's voice."""
+    found: dict[str, Preset] = {}
+    for language in dict.fromkeys(s.language for s in script.segments if s.language):
+        try:
+            preset = with_overrides(
+                choose_preset("auto", language, options.online), engine=None, speed=options.speed
+            )
+            load_engine(preset.engine).check(preset.spec(language))
+        except NewsvoiceError:
+            continue
+        found[language] = preset
+    return found
+
+
 def voice_label(preset: Preset, language: str) -> str:
     """ "engine/voice" as the listener should be told it: a voice chosen by language
     ("auto") is named as the engine resolves it for ``language`` ("espeak/es")."""
@@ -156,6 +173,7 @@ def lay_out(
                 segment.block,
                 segment.article,
                 segment.part,
+                segment.language,
             )
         )
         track.silence(rate * (tail_ms if number == last else segment.pause_after_ms) // 1000)
@@ -183,25 +201,29 @@ def narrate(articles: Sequence[Article], options: NarrationOptions | None = None
     script = build_script(articles, lexicons, presets[0].pauses, options.captions)
     if not script.segments:
         raise RenderError("nothing to read aloud")
-    jobs = [
-        Job(
-            engine=presets[s.article].engine,
-            voice=presets[s.article].spec(articles[s.article].speech_language),
-            text=s.spoken,
-            lexicon=lexicons[s.article].digest,
+    quoted = _quote_voices(script, options)
+    jobs = []
+    for s in script.segments:
+        preset, language = presets[s.article], articles[s.article].speech_language
+        if s.language in quoted:  # a quote in another language, in that language's voice
+            preset, language = quoted[s.language], s.language
+        jobs.append(
+            Job(
+                engine=preset.engine,
+                voice=preset.spec(language),
+                text=s.spoken,
+                lexicon=lexicons[s.article].digest,
+            )
         )
-        for s in script.segments
-    ]
+    used = [*presets, *quoted.values()]
     cache = SegmentCache((options.cache_dir or default_cache_dir()) if options.use_cache else None)
     if options.start_progress:
         options.start_progress(len(jobs))
     stats = SynthStats()
-    rate = max(load_engine(p.engine).caps.sample_rate for p in presets)
-    voices = tuple(
-        dict.fromkeys(
-            voice_label(p, a.speech_language) for p, a in zip(presets, articles, strict=True)
-        )
-    )
+    rate = max(load_engine(p.engine).caps.sample_rate for p in used)
+    labels = [voice_label(p, a.speech_language) for p, a in zip(presets, articles, strict=True)]
+    labels += [voice_label(p, language) for language, p in quoted.items()]
+    voices = tuple(dict.fromkeys(labels))
     pcm = tempfile.TemporaryFile(prefix="newsvoice-master-")  # noqa: SIM115 - Narration owns it
     try:
         with (

@@ -17,12 +17,17 @@ from typing import TYPE_CHECKING
 from ..model import (
     Article,
     Block,
+    Emphasis,
     Figure,
+    Foreign,
     Heading,
+    Inline,
+    Link,
     ListBlock,
     ListItem,
     Paragraph,
     Quote,
+    Strong,
     Table,
     inline_text,
 )
@@ -58,7 +63,8 @@ class Segment:
     spoken: str  # as given to the engine
     pause_after_ms: int
     ordinal: int = 0  # which piece of this (article, kind, block): the nth list item, ...
-    part: int = 0  # which sentence of that piece
+    part: int = 0  # which sentence of that piece (or part of one, see ``language``)
+    language: str = ""  # a run in another language than the article's ("es"); "" for its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +90,7 @@ class _Piece:
     block: int
     text: str
     pause: str  # which pause follows the run: sentence, paragraph, heading, chapter
+    runs: tuple[tuple[int, int, str], ...] = ()  # (start, end, language) of foreign text
 
 
 class _Builder:
@@ -97,26 +104,37 @@ class _Builder:
 
     def chapter(self, title: str, article: int, pieces: list[_Piece]) -> None:
         """Add a chapter of the pieces' sentences; nothing when none of them is spoken."""
-        spoken: list[tuple[int, str, str]] = []  # (piece number, display, spoken)
+        # (piece number, display, spoken, language, whether the next continues the sentence)
+        spoken: list[tuple[int, str, str, str, bool]] = []
         ordinals: list[int] = []
         for number, piece in enumerate(pieces):
             key = (article, piece.kind, piece.block)
             ordinals.append(self.seen.get(key, 0))
             self.seen[key] = ordinals[-1] + 1
+            cursor = 0
             for sentence in split_sentences(piece.text, self.language, MAX_SEGMENT_CHARS):
-                # the lexicon sees the text as written (its graphemes), then normalisation
-                said = normalize(self.lexicon.apply(sentence), self.language).strip()
-                if said:
-                    spoken.append((number, sentence, said))
+                start = piece.text.find(sentence, cursor)
+                cursor = start + len(sentence) if start >= 0 else cursor
+                cut = _language_parts(sentence, start, piece.runs) if start >= 0 else []
+                said_parts = []
+                for text, language in cut or [(sentence, "")]:
+                    # the lexicon sees the text as written (its graphemes), then normalisation
+                    said = normalize(self.lexicon.apply(text), language or self.language)
+                    if said.strip():
+                        said_parts.append((text, said.strip(), language))
+                for n, (text, said, language) in enumerate(said_parts):
+                    spoken.append((number, text, said, language, n < len(said_parts) - 1))
         if not spoken:
             return
         chapter = len(self.chapters)
         self.chapters.append(ChapterMark(title, article))
         parts: dict[int, int] = {}
-        for position, (number, sentence, said) in enumerate(spoken):
+        for position, (number, sentence, said, language, continued) in enumerate(spoken):
             piece = pieces[number]
             following = spoken[position + 1][0] if position + 1 < len(spoken) else None
-            if following is None:
+            if continued:  # a quote in another language and the sentence around it
+                pause = self.pauses.sentence // 3
+            elif following is None:
                 pause = self.pauses.chapter
             elif following == number:
                 pause = self.pauses.sentence
@@ -136,6 +154,7 @@ class _Builder:
                     pause_after_ms=pause,
                     ordinal=ordinals[number],
                     part=parts.get(number, 0),
+                    language=language,
                 )
             )
             parts[number] = parts.get(number, 0) + 1
@@ -148,6 +167,65 @@ _BY = {
 }  # fmt: skip
 _AND = {"en": "and", "fr": "et", "de": "und", "es": "y", "it": "e", "pt": "e", "nl": "en"}
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+MIN_FOREIGN_WORDS = 3  # a shorter run in another language is read by the article's voice
+_LEADING_PUNCTUATION = re.compile(r"[^\w\s«“‘\"'(¿¡]+")
+
+
+def _language_parts(
+    sentence: str, start: int, runs: Sequence[tuple[int, int, str]]
+) -> list[tuple[str, str]]:
+    """``sentence`` (at ``start`` in its piece) cut where a run in another language of at
+    least three words begins and ends: (text, language) parts, "" for the article's own. A
+    part of punctuation alone joins the one before it."""
+    end = start + len(sentence)
+    inside = [
+        (max(a, start) - start, min(b, end) - start, lang)
+        for a, b, lang in runs
+        if a < end
+        and b > start
+        and len(sentence[max(a, start) - start : min(b, end) - start].split()) >= MIN_FOREIGN_WORDS
+    ]
+    if not inside:
+        return []
+    parts: list[tuple[str, str]] = []
+    cursor = 0
+    for a, b, lang in inside:
+        parts.extend([(sentence[cursor:a], ""), (sentence[a:b], lang)])
+        cursor = b
+    parts.append((sentence[cursor:], ""))
+    out: list[tuple[str, str]] = []
+    for text, lang in parts:
+        text = text.strip()
+        lead = _LEADING_PUNCTUATION.match(text)
+        if out and lead:  # ", she said": the comma closes the part before
+            out[-1] = (out[-1][0] + lead.group(), out[-1][1])
+            text = text[lead.end() :].strip()
+        if text:
+            out.append((text, lang))
+    return out
+
+
+def _runs(inlines: Sequence[Inline], text: str) -> tuple[tuple[int, int, str], ...]:
+    """Where each ``Foreign`` of ``inlines`` lies in ``text`` (their squashed text)."""
+    found: list[tuple[int, int, str]] = []
+    cursor = 0
+    for node in _foreign(inlines):
+        words = squash(inline_text(node.children))
+        at = text.find(words, cursor) if words else -1
+        if at >= 0:
+            found.append((at, at + len(words), node.lang))
+            cursor = at + len(words)
+    return tuple(found)
+
+
+def _foreign(inlines: Sequence[Inline]) -> Iterator[Foreign]:
+    for node in inlines:
+        if isinstance(node, Foreign):
+            yield node
+        elif isinstance(node, Link | Emphasis | Strong):
+            yield from _foreign(node.children)
 
 
 def _byline(article: Article) -> str:
@@ -189,7 +267,7 @@ def _list_items(items: Sequence[ListItem], block: int) -> Iterator[_Piece]:
     for item in items:
         text = squash(inline_text(item.inlines))
         if text:
-            yield _Piece("item", block, _ended(text), "sentence")
+            yield _Piece("item", block, _ended(text), "sentence", _runs(item.inlines, text))
         if item.sublist is not None:
             yield from _list_items(item.sublist.items, block)
 
@@ -197,9 +275,11 @@ def _list_items(items: Sequence[ListItem], block: int) -> Iterator[_Piece]:
 def _body(blocks: Sequence[Block], captions: CaptionPolicy) -> Iterator[_Piece]:
     for index, block in enumerate(blocks):
         if isinstance(block, Heading):
-            yield _Piece("heading", index, _ended(squash(inline_text(block.inlines))), "paragraph")
+            text = squash(inline_text(block.inlines))
+            yield _Piece("heading", index, _ended(text), "paragraph", _runs(block.inlines, text))
         elif isinstance(block, Paragraph):
-            yield _Piece("paragraph", index, squash(inline_text(block.inlines)), "paragraph")
+            text = squash(inline_text(block.inlines))
+            yield _Piece("paragraph", index, text, "paragraph", _runs(block.inlines, text))
         elif isinstance(block, ListBlock):
             items = list(_list_items(block.items, index))
             if items:
@@ -211,7 +291,8 @@ def _body(blocks: Sequence[Block], captions: CaptionPolicy) -> Iterator[_Piece]:
                     "quote", index, f"{block.attribution.rstrip('.,;:')}, said:", "sentence"
                 )
             yield from (
-                _Piece("quote", index, p.text, p.pause) for p in _body(block.blocks, captions)
+                _Piece("quote", index, p.text, p.pause, p.runs)
+                for p in _body(block.blocks, captions)
             )
         elif isinstance(block, Table):
             if block.caption:

@@ -29,6 +29,7 @@ class TimedSegment:
     block: int = -1  # the body block it comes from (-1: headline, standfirst, byline)
     article: int = 0
     part: int = 0  # which sentence of its piece (paragraph, list item, ...): 0 starts one
+    language: str = ""  # a quote in another language than the article's ("" for its own)
 
 
 @dataclass(frozen=True, slots=True)

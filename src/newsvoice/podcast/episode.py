@@ -46,6 +46,7 @@ class Line:
     end_ms: int
     text: str
     part: int = 0  # which sentence of its paragraph, list item, ...: 0 starts one
+    language: str = ""  # a quote in another language than the article's
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,9 @@ class Episode:
         data["updated"] = self.updated.isoformat()
         if not self.incomplete:
             del data["incomplete"]  # records of complete articles stay as they were
+        for line in data["lines"]:
+            if not line["language"]:
+                del line["language"]  # (most lines are in the article's language)
         for name in ("daisy", "braille"):  # and those without these editions
             if not data[name]:
                 del data[name], data[f"{name}_bytes"]
@@ -161,7 +165,7 @@ class Episode:
             voice=voice,
             chapters=tuple(Chapter(c.title, c.start_ms, c.end_ms) for c in timing.chapters),
             lines=tuple(
-                Line(s.chapter, s.block, s.kind, s.start_ms, s.end_ms, s.text, s.part)
+                Line(s.chapter, s.block, s.kind, s.start_ms, s.end_ms, s.text, s.part, s.language)
                 for s in timing.segments
             ),
             readalong=files.get("readalong", ""),

@@ -19,6 +19,7 @@ from ..narration.timing import clock
 from ..text import squash
 from .feed import BRF_TYPE, DAISY_TYPE, episode_url, web_url
 from .site import (
+    RTL,
     el,
     file_size,
     meta_line,
@@ -93,7 +94,7 @@ def _sentence(parent: etree._Element, line: Line) -> etree._Element:
     text = line.text
     if line.kind == "heading" and text.endswith(".") and not text.endswith(".."):
         text = text[:-1]  # the full stop the script adds so that it is read as a sentence
-    return el(
+    span = el(
         parent,
         "span",
         text,
@@ -101,6 +102,10 @@ def _sentence(parent: etree._Element, line: Line) -> etree._Element:
         data_start=_seconds(line.start_ms),
         data_end=_seconds(line.end_ms),
     )
+    if line.language:  # a quote in another language, and its direction
+        span.set("lang", line.language)
+        span.set("dir", "rtl" if line.language.split("-")[0] in RTL else "ltr")
+    return span
 
 
 # The element each kind of spoken piece is shown as; list items go in a list and quotes in a

@@ -86,6 +86,7 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt"},
     "time": {"datetime"},
     "th": {"scope"},
+    "span": {"lang", "dir"},  # text in another language (model.Foreign), with its direction
 }
 _PARSER = xml_parser()
 

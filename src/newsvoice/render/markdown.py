@@ -12,6 +12,7 @@ from ..model import (
     Code,
     Emphasis,
     Figure,
+    Foreign,
     Heading,
     Inline,
     LineBreak,
@@ -78,6 +79,8 @@ def inlines_md(nodes: Iterable[Inline]) -> str:
             out.append(_wrapped("*", inlines_md(node.children)))
         elif isinstance(node, Strong):
             out.append(_wrapped("**", inlines_md(node.children)))
+        elif isinstance(node, Foreign):  # Markdown has no language mark: the text as it is
+            out.append(inlines_md(node.children))
     return "".join(out)
 
 

@@ -14,6 +14,7 @@ from ..model import (
     Code,
     Emphasis,
     Figure,
+    Foreign,
     Heading,
     Inline,
     LineBreak,
@@ -139,6 +140,11 @@ class _Inlines:
                 _Inlines(self.element("em")).add(node.children)
             elif isinstance(node, Strong):
                 _Inlines(self.element("strong")).add(node.children)
+            elif isinstance(node, Foreign):
+                span = self.element("span", lang=node.lang)
+                span.set(XML_LANG, node.lang)
+                span.set("dir", direction(node.lang) or "ltr")  # Arabic in English, or back
+                _Inlines(span).add(node.children)
 
 
 def _inline(parent: etree._Element, tag: str, nodes: Iterable[Inline], **attrs: str) -> None:
@@ -171,6 +177,8 @@ def slice_inlines(nodes: Sequence[Inline], start: int, end: int) -> list[Inline]
                 out.append(Emphasis(tuple(slice_inlines(node.children, a, b))))
             elif isinstance(node, Strong):
                 out.append(Strong(tuple(slice_inlines(node.children, a, b))))
+            elif isinstance(node, Foreign):
+                out.append(Foreign(node.lang, tuple(slice_inlines(node.children, a, b))))
         position += length
     return out
 

@@ -136,3 +136,22 @@ def test_the_spanish_page_is_read_by_a_spanish_voice_split_at_its_sentences(
     assert texts[1].startswith("El fiscal Pedro Horrach")
     inside = [t for t in texts if re.search(r"[.!?»][ ]+[¿¡«]?[A-ZÁÉÍÓÚÑ]", t)]
     assert inside == []  # no cue runs over a sentence end: each sentence starts its own
+
+
+def test_a_quote_in_another_language_is_read_by_that_languages_voice(tmp_path: Path) -> None:
+    page = SAMPLES.parent / "tests" / "data" / "multilingual" / "quote-es.html"
+    done = run_newsvoice("audio", page, "-o", tmp_path / "q.mp3", "--transcript", "vtt",
+                         "--cache", tmp_path / "cache", "--json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    # the article's voice, then the Spanish and Arabic quotes' (the two French words are
+    # left to the article's voice)
+    assert result["voices"] == ["hibari/heart", "espeak/es", "espeak/ar"]
+    cues = [
+        " ".join(c.splitlines()[2:])
+        for c in (tmp_path / "q.vtt").read_text("utf-8").split("\n\n")
+        if "-->" in c
+    ]
+    assert "es la fiesta más bonita del año," in cues
+    assert "she said, before her band began to play again." in cues
+    assert any("bon appétit" in c and "stallholder" in c for c in cues)

@@ -26,6 +26,7 @@ SAMPLES = REPO / "samples"
 JS = REPO / "tests" / "js"
 ARTIFACTS = REPO / "tests" / "artifacts"
 SEED_HTML = SAMPLES / "csmonitor-kerry-china.html"
+MULTILINGUAL = REPO / "tests" / "data" / "multilingual"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 CORPUS_PAGES = 20
 

@@ -9,7 +9,15 @@ import pytest
 
 from bench import zyte
 from newsvoice import extract_article, load
-from tests.acceptance.epub.books import CORPUS_PAGES, JS, SAMPLES, SEED_HTML, Book, build
+from tests.acceptance.epub.books import (
+    CORPUS_PAGES,
+    JS,
+    MULTILINGUAL,
+    SAMPLES,
+    SEED_HTML,
+    Book,
+    build,
+)
 from tests.helpers import need
 
 if TYPE_CHECKING:
@@ -32,6 +40,12 @@ def samples_book(books_dir: Path) -> Book:
     articles = [load(str(p)) for p in sorted(SAMPLES.glob("*.html"))]
     articles.append(load(str(SAMPLES / "seed-kerry-china.txt")))
     return build(books_dir, "samples.epub", articles, title="newsvoice samples")
+
+
+@pytest.fixture(scope="session")
+def quote_book(books_dir: Path) -> Book:
+    """An English article quoting Spanish, French and Arabic, marked with lang."""
+    return build(books_dir, "quotes.epub", [load(str(MULTILINGUAL / "quote-es.html"))])
 
 
 @pytest.fixture(scope="session")

@@ -320,3 +320,23 @@ def test_cli_json_result(tmp_path: Path) -> None:
     assert result["articles"] == 1
     assert result["title"] == "Are the US and China ready to cooperate more on N. Korea?"
     assert result["accessibility"]["conforms_to"]
+
+
+def test_quotes_keep_their_language(quote_book: Book) -> None:
+    """Text the page marked with lang keeps it, as lang and xml:lang, with its direction;
+    a mark that only repeats the article's language is dropped."""
+    (chapter,) = quote_book.chapters().values()
+    spans = {
+        "".join(s.itertext()): (
+            s.get("lang"),
+            s.get("{http://www.w3.org/XML/1998/namespace}lang"),
+            s.get("dir"),
+        )
+        for s in chapter.iter("{*}span")
+        if s.get("lang")
+    }
+    assert spans == {
+        "es la fiesta más bonita del año": ("es", "es", "ltr"),
+        "bon appétit": ("fr", "fr", "ltr"),
+        "شكرا على هذا اليوم الجميل": ("ar", "ar", "rtl"),
+    }

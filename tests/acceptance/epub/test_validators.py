@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 pytestmark = pytest.mark.slow
-BOOKS = ["seed_book", "edition_book", "samples_book"]
+BOOKS = ["seed_book", "edition_book", "samples_book", "quote_book"]
 
 
 @pytest.mark.parametrize("book_name", BOOKS)

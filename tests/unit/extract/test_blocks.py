@@ -9,6 +9,7 @@ import pytest
 
 from newsvoice.errors import ConfigError
 from newsvoice.extract.article import extract_article
+from newsvoice.extract.blocks import language_tag
 from newsvoice.extract.rules import load_rules
 from newsvoice.model import (
     Article,
@@ -16,6 +17,7 @@ from newsvoice.model import (
     Code,
     Emphasis,
     Figure,
+    Foreign,
     Heading,
     Inline,
     LineBreak,
@@ -628,3 +630,34 @@ def test_a_slides_text_box_named_caption_is_prose_not_a_figure() -> None:
     assert any(isinstance(b, Figure) for b in blocks)
     texts = [block_text(b) for b in blocks if isinstance(b, Paragraph)]
     assert any("Long hair or not" in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("value", "tag"),
+    [("es", "es"), ("PT-br", "pt-BR"), ("zh_Hant", "zh-Hant"), ("  fr ", "fr"), ("", None),
+     ("x-klingon", None), ("und", None), ("en<script>", None), ("e", None), ("a" * 40, None),
+     ('es" onload="x', None)],
+)  # fmt: skip
+def test_only_real_language_tags_mark_text(value: str, tag: str | None) -> None:
+    assert language_tag(value) == tag
+
+
+def test_text_in_another_language_is_kept_as_such() -> None:
+    page = (
+        '<html lang="en"><body><article><h1>Festival</h1><p>The visitors came from far away '
+        "to see the boats and to hear the bands along the quay all day long. One said: "
+        '<q lang="es">es la fiesta más bonita</q>, and <span lang="en">another</span> agreed '
+        'with her.</p><p lang="fr">Une belle journée pour tout le monde sur le port.</p>'
+        "</article></body></html>"
+    )
+    article = extract_article(page, "https://news.example/a")
+    first, second = article.blocks
+    assert isinstance(first, Paragraph)
+    assert isinstance(second, Paragraph)
+    foreign = [n for n in first.inlines if isinstance(n, Foreign)]
+    assert foreign == [Foreign("es", (Text("es la fiesta más bonita"),))]  # "en": dropped
+    assert inline_text(first.inlines).endswith("and another agreed with her.")
+    assert second.inlines == (
+        Foreign("fr", (Text("Une belle journée pour tout le monde sur le port."),)),
+    )
+    assert Article.from_dict(article.to_dict()).blocks == article.blocks

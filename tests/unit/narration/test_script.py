@@ -414,3 +414,25 @@ def test_the_byline_is_said_in_the_articles_language(
     script = build_script([article], [Lexicon((), language)], Pauses())
     (segment,) = [s for s in script.segments if s.kind == "byline"]
     assert segment.text == said
+
+
+def test_a_quote_in_another_language_is_its_own_segment() -> None:
+    from newsvoice.model import Foreign
+
+    quote = Foreign("es", (Text("es la fiesta más bonita"),))
+    short = Foreign("fr", (Text("bon appétit"),))
+    article = Article(
+        id="q", headline="H", language="en",
+        blocks=(Paragraph((Text("She said: "), quote, Text(", and smiled. He said "), short,
+                           Text(" to all."))),),
+    )  # fmt: skip
+    script = build_script([article], [Lexicon((), "en")], Pauses())
+    body = [(s.text, s.language) for s in script.segments if s.kind == "paragraph"]
+    assert body == [
+        ("She said:", ""),
+        ("es la fiesta más bonita,", "es"),  # normalised as Spanish, read by its voice
+        ("and smiled.", ""),
+        ("He said bon appétit to all.", ""),  # two words: the article's voice reads them
+    ]
+    joined = [s for s in script.segments if s.kind == "paragraph"]
+    assert joined[0].pause_after_ms < Pauses().sentence  # one sentence: a short pause

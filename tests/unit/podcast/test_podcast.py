@@ -227,3 +227,19 @@ def test_daisy_and_braille_editions_are_offered_where_the_others_are() -> None:
         CONFIG, [episode()], "https://example.org/listen/artwork.png", existing=None,
         built=datetime(2026, 1, 1, tzinfo=UTC),
     )).decode()  # fmt: skip
+
+
+def test_a_quote_in_another_language_keeps_it_in_the_transcript() -> None:
+    lines = (
+        Line(2, 0, "paragraph", 0, 900, "She summed it up:"),
+        Line(2, 0, "paragraph", 900, 2000, "es la fiesta más bonita del año,", 1, "es"),
+        Line(2, 0, "paragraph", 2000, 3000, "شكرا على هذا اليوم الجميل", 2, "ar"),
+    )
+    quoted = episode(headline="Festival", lines=lines)
+    assert Episode.from_dict(quoted.to_dict()) == quoted
+    assert "language" not in quoted.to_dict()["lines"][0]  # the article's own: not written
+    page = html.fromstring(episode_page(CONFIG, quoted))
+    spans = {s.text: (s.get("lang"), s.get("dir")) for s in page.find_class("s")}
+    assert spans["She summed it up:"] == (None, None)
+    assert spans["es la fiesta más bonita del año,"] == ("es", "ltr")
+    assert spans["شكرا على هذا اليوم الجميل"] == ("ar", "rtl")
