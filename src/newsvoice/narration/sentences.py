@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_LATIN_END = re.compile(r"([.!?…؟।]+)[\"'”’»)\]」』）]*(?=\s)")
+# the closing quotes and brackets after the terminator; French sets a space before » (‹ › too)
+_LATIN_END = re.compile(r"([.!?…؟।]+)(?:[\"'”’»)\]」』）]|[ \u00a0\u202f][»›](?=\s))*(?=\s)")
 _CJK_END = re.compile(r"[。！？]+[」』）”’\"']*")
 _NEXT_WORD = re.compile(r"\s*([^\W_]+)")
 _LETTERS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # "F", "U.S", "a.m"

@@ -180,3 +180,13 @@ def test_any_text_keeps_every_character(text: str, max_chars: int) -> None:
     pieces = split_sentences(text, max_chars=max_chars)
     assert all(p and p == p.strip() and len(p) <= max_chars for p in pieces)
     assert "".join("".join(p.split()) for p in pieces) == "".join(text.split())
+
+
+def test_a_french_closing_quote_after_a_space_ends_the_sentence_with_it() -> None:
+    text = "Il a dit : « Je pars demain. » S’il revient, tant mieux. « Vraiment ? » Oui."
+    assert split_sentences(text, "fr") == [
+        "Il a dit : « Je pars demain. »",
+        "S’il revient, tant mieux.",
+        "« Vraiment ? »",
+        "Oui.",
+    ]
