@@ -120,21 +120,43 @@ def test_voices_says_which_voice_would_read_a_language_and_why() -> None:
     assert bad.stderr.startswith("error: --language 'not a tag' is not a language tag")
 
 
-def test_the_spanish_page_is_read_by_a_spanish_voice_split_at_its_sentences(
-    tmp_path: Path,
-) -> None:
-    from bench import newspaper
+def _corpus_page(corpus: str, name: str) -> bytes:
+    from bench import newspaper, snippets
 
-    page = tmp_path / "spanish_article.html"
-    page.write_bytes(next(p.html for p in newspaper.pages() if p.name == "spanish_article"))
-    done = run_newsvoice("audio", page, "-o", tmp_path / "es.mp3", "--transcript", "vtt",
+    if corpus == "newspaper4k":
+        return next(p.html for p in newspaper.pages() if p.name == name)
+    return next(p.html for p in snippets.pages() if p.id.startswith(name))
+
+
+# a sentence end inside a cue: the terminator, then the start of another sentence
+_INSIDE = {
+    "es": r"[.!?»][ ]+[¿¡«]?[A-ZÁÉÍÓÚÑ]",
+    "fr": r"[.!?][ ]?»?[ ]+«?[A-ZÀ-Ý]",
+    "zh": r"[。！？][」』）”]*.",
+}
+
+
+@pytest.mark.parametrize(
+    ("corpus", "name", "language", "voice"),
+    [
+        ("newspaper4k", "spanish_article", "es", "espeak/es"),
+        ("trafilatura-eval", "080c1d41", "fr", "espeak/fr-fr"),  # a French news page
+        ("newspaper4k", "chinese_article_001", "zh", "espeak/cmn"),
+    ],
+)
+def test_a_page_is_read_in_its_language_and_cut_at_its_sentence_ends(
+    corpus: str, name: str, language: str, voice: str, tmp_path: Path
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(_corpus_page(corpus, name))
+    done = run_newsvoice("audio", page, "-o", tmp_path / "page.mp3", "--transcript", "vtt",
                          "--online", "--json")  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["voices"] == ["espeak/es"]  # offline: gTTS passed over
-    cues = (tmp_path / "es.vtt").read_text("utf-8").split("\n\n")
+    assert json.loads(done.stdout)["voices"] == [voice]  # offline: gTTS passed over
+    cues = (tmp_path / "page.vtt").read_text("utf-8").split("\n\n")
     texts = [" ".join(c.splitlines()[2:]) for c in cues if "-->" in c]
-    assert texts[1].startswith("El fiscal Pedro Horrach")
-    inside = [t for t in texts if re.search(r"[.!?»][ ]+[¿¡«]?[A-ZÁÉÍÓÚÑ]", t)]
+    assert len(texts) > 5
+    inside = [t for t in texts if re.search(_INSIDE[language], t)]
     assert inside == []  # no cue runs over a sentence end: each sentence starts its own
 
 
