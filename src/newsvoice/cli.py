@@ -976,8 +976,10 @@ def voices(
 
     broken_plugins()  # each one a warning line naming its package
     if language is not None:
-        tag = language.strip().replace("_", "-")
-        if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", tag):
+        from .extract.metadata import language_tag
+
+        tag = language_tag(language)
+        if tag is None:
             raise ConfigError(
                 f"--language {language!r} is not a language tag", hint="e.g. fr, de-AT, zh-Hans"
             )

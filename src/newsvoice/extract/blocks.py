@@ -37,6 +37,7 @@ from ..model import (
 )
 from ..text import clean_chars, collapse_spaces, squash, tidy
 from .clean import tokens_of
+from .metadata import language_tag
 from .tree import BLOCK_TAGS, TreeStats, contains, is_text
 from .urls import clean_url, safe_href
 
@@ -308,28 +309,6 @@ def link_chars(nodes: Iterable[Inline]) -> int:
 
 
 # --- figures -------------------------------------------------------------------------------
-
-
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,4}")
-
-
-def language_tag(value: str | None) -> str | None:
-    """A ``lang`` attribute's value as a BCP 47 tag ("es", "pt-BR"), or None when it is not
-    one (empty, "x-…", markup, a long string): text in an unknown language stays the article's."""
-    if not value:
-        return None
-    tag = value.strip().replace("_", "-")
-    if len(tag) > 35 or not _LANGUAGE_TAG.fullmatch(tag) or tag.lower().startswith(("x-", "und")):
-        return None
-    primary, *rest = tag.split("-")
-    return "-".join([primary.lower(), *(_subtag(part) for part in rest)])
-
-
-def _subtag(part: str) -> str:
-    """BCP 47's case conventions: a region in capitals (BR), a script in title case (Hant)."""
-    if len(part) == 2 and part.isalpha():
-        return part.upper()
-    return part.title() if len(part) == 4 and part.isalpha() else part.lower()
 
 
 def _attr(el: Tag, name: str) -> str | None:

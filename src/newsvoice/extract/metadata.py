@@ -648,6 +648,14 @@ def normalise_language(value: str) -> str:
     return "-".join(out)
 
 
+def language_tag(value: str | None) -> str | None:
+    """A ``lang`` attribute's value as a BCP 47 tag ("es", "pt-BR"), or None when it is not
+    one (empty, "x-…", "und", markup, a long string): text in an unknown language stays the
+    article's."""
+    tag = normalise_language(value) if value and len(value) <= 35 else ""
+    return tag if tag and not tag.startswith(("x-", "und")) else None
+
+
 def _language(html: Tag | None, tags: dict[str, str], ld: dict[str, Any]) -> str:
     candidates: list[Any] = []
     if isinstance(html, Tag):

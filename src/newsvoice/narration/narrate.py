@@ -19,10 +19,17 @@ from typing import TYPE_CHECKING, BinaryIO
 import numpy as np
 
 from ..engines import AudioChunk, load_engine
-from ..errors import ConfigError, EngineUnavailable, NewsvoiceError, RenderError, reason
+from ..errors import ConfigError, EngineUnavailable, RenderError, reason
 from . import loudness
 from .cache import SegmentCache, default_cache_dir
-from .presets import Preset, choose_preset, preset_lexicon, with_overrides
+from .presets import (
+    Preset,
+    choose_preset,
+    first_usable,
+    preset_lexicon,
+    voice_label,
+    with_overrides,
+)
 from .script import CaptionPolicy, Script, build_script
 from .synth import Job, SynthStats, speak
 from .timing import TimedSegment, TimingTable, timing_table
@@ -118,25 +125,10 @@ def _quote_voices(script: Script, options: NarrationOptions) -> dict[str, Preset
     and its text is read by the article's voice."""
     found: dict[str, Preset] = {}
     for language in dict.fromkeys(s.language for s in script.segments if s.language):
-        try:
-            preset = with_overrides(
-                choose_preset("auto", language, options.online), engine=None, speed=options.speed
-            )
-            load_engine(preset.engine).check(preset.spec(language))
-        except NewsvoiceError:
-            continue
-        found[language] = preset
+        preset = first_usable(language, options.online)
+        if preset is not None:
+            found[language] = with_overrides(preset, engine=None, speed=options.speed)
     return found
-
-
-def voice_label(preset: Preset, language: str) -> str:
-    """ "engine/voice" as the listener should be told it: a voice chosen by language
-    ("auto") is named as the engine resolves it for ``language`` ("espeak/es")."""
-    voice = preset.voice
-    resolve = getattr(load_engine(preset.engine), "voice_for", None)
-    if voice == "auto" and callable(resolve):
-        voice = str(resolve(preset.spec(language)))
-    return f"{preset.engine}/{voice}"
 
 
 # --- layout and loudness -------------------------------------------------------------------

@@ -105,12 +105,30 @@ def load_preset(name_or_path: str) -> Preset:
     return _parse(entry.read_text("utf-8"), name_or_path, f"voices/{name_or_path}.toml")
 
 
+def _reading(language: str) -> str:
+    """The language a text is read in: English when it is unknown ("", "und")."""
+    return "en" if language.split("-")[0].lower() in ("", "und") else language
+
+
+def resolved_voice(preset: Preset, language: str) -> str:
+    """The preset's voice, a voice chosen by language ("auto") as the engine resolves it for
+    ``language`` (eSpeak NG: "es", "cmn", "fr-fr")."""
+    resolve = getattr(load_engine(preset.engine), "voice_for", None)
+    if preset.voice == "auto" and callable(resolve):
+        return str(resolve(preset.spec(language)))
+    return preset.voice
+
+
+def voice_label(preset: Preset, language: str) -> str:
+    """ "engine/voice" as the listener should be told it ("espeak/es", "hibari/heart")."""
+    return f"{preset.engine}/{resolved_voice(preset, language)}"
+
+
 def candidates(language: str) -> list[Preset]:
     """The shipped presets ``auto`` considers for ``language``, best first: the offline voices
     made for that language (the default English voice first), then the online ones (gTTS),
     then the ones that speak any language (eSpeak NG)."""
-    primary = language.split("-")[0].lower()
-    primary = "en" if primary in ("", "und") else primary
+    primary = _reading(language).split("-")[0].lower()
     presets = [load_preset(name) for name in preset_names()]
     own = [p for p in presets if p.language != "auto" and p.language.split("-")[0] == primary]
     own.sort(key=lambda p: p.name != ENGLISH_VOICE)
@@ -128,8 +146,7 @@ class Candidate:
 
 
 def _judge(preset: Preset, language: str, online: bool) -> Candidate:
-    if language.split("-")[0].lower() in ("", "und"):  # unknown: read as English
-        language = "en"
+    language = _reading(language)
     engine = load_engine(preset.engine)
     if engine.caps.needs_network and not online:
         return Candidate(preset, False, "an online voice: give --online to allow it")
@@ -137,11 +154,9 @@ def _judge(preset: Preset, language: str, online: bool) -> Candidate:
         engine.check(preset.spec(language))
     except NewsvoiceError as exc:
         return Candidate(preset, False, str(exc))
-    resolve = getattr(engine, "voice_for", None)
-    if preset.voice == "auto" and callable(resolve):
-        return Candidate(
-            preset, True, f"{preset.engine} has the voice {resolve(preset.spec(language))!r}"
-        )
+    if preset.voice == "auto" and hasattr(engine, "voice_for"):
+        voice = resolved_voice(preset, language)
+        return Candidate(preset, True, f"{preset.engine} has the voice {voice!r}")
     if engine.caps.needs_network:
         return Candidate(preset, True, "online, and the service answers")
     return Candidate(preset, True, f"an offline voice made for {preset.language}")
@@ -155,16 +170,18 @@ def voice_plan(language: str, online: bool = False) -> list[Candidate]:
     return [replace(c, chosen=n == first) for n, c in enumerate(judged)]
 
 
+def first_usable(language: str, online: bool = False) -> Preset | None:
+    """The preset ``auto`` chooses for ``language``: the first candidate that can speak it
+    here (with ``online``, gTTS comes before eSpeak NG); None when none can."""
+    return next((p for p in candidates(language) if _judge(p, language, online).usable), None)
+
+
 def choose_preset(voice: str, language: str, online: bool = False) -> Preset:
-    """The preset for ``--voice``: ``auto`` takes the first candidate for the article's
-    language that can speak here (with ``online``, gTTS comes before eSpeak NG)."""
+    """The preset for ``--voice``: ``auto`` takes ``first_usable``, or when none can speak
+    the language the last resort, whose check then says why."""
     if voice != DEFAULT_VOICE:
         return load_preset(voice)
-    found = candidates(language)
-    for preset in found:
-        if _judge(preset, language, online).usable:
-            return preset
-    return found[-1]  # none can: the last resort, whose check then says why
+    return first_usable(language, online) or candidates(language)[-1]
 
 
 def with_overrides(preset: Preset, *, engine: str | None, speed: float | None) -> Preset:

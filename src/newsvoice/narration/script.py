@@ -177,16 +177,14 @@ def _language_parts(
     sentence: str, start: int, runs: Sequence[tuple[int, int, str]]
 ) -> list[tuple[str, str]]:
     """``sentence`` (at ``start`` in its piece) cut where a run in another language of at
-    least three words begins and ends: (text, language) parts, "" for the article's own. A
-    part of punctuation alone joins the one before it."""
+    least three words begins and ends: (text, language) parts, "" for the article's own.
+    Punctuation that opens a part (", she said") closes the one before it."""
     end = start + len(sentence)
-    inside = [
-        (max(a, start) - start, min(b, end) - start, lang)
-        for a, b, lang in runs
-        if a < end
-        and b > start
-        and len(sentence[max(a, start) - start : min(b, end) - start].split()) >= MIN_FOREIGN_WORDS
-    ]
+    inside = []  # the runs, clipped to the sentence and made relative to it
+    for a, b, lang in runs:
+        lo, hi = max(a, start) - start, min(b, end) - start
+        if lo < hi and len(sentence[lo:hi].split()) >= MIN_FOREIGN_WORDS:
+            inside.append((lo, hi, lang))
     if not inside:
         return []
     parts: list[tuple[str, str]] = []
@@ -235,10 +233,9 @@ def _byline(article: Article) -> str:
     byline = article.byline.strip()
     if not byline and article.authors:
         names = list(article.authors)
-        joined = f" {_AND.get(language, 'and')} ".join(
+        byline = f" {_AND.get(language, 'and')} ".join(
             [", ".join(names[:-1]), names[-1]] if len(names) > 1 else names
         )
-        byline = joined
     if not byline:
         return ""
     by = _BY.get(language, "")

@@ -27,7 +27,7 @@ MAX_DIGITS = 15
 
 @dataclass(frozen=True, slots=True)
 class Money:
-    """A currency's names: singular, plural (after a number), and its hundredth's."""
+    """A currency's names: singular and plural (after a number), and its grammatical gender."""
 
     unit: str
     units: str
@@ -107,7 +107,6 @@ def _decimal(whole: str, fraction: str, spoken: Spoken) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Patterns:
-    number: str  # a number as written: groups, separators, decimals
     clock: re.Pattern[str]
     ordinal: re.Pattern[str] | None
     month_ordinal: re.Pattern[str] | None
@@ -134,7 +133,6 @@ def _patterns(code: str) -> _Patterns:
     )
     edge = r"(?<![\w.,])(?<![^\W\d_]-)"  # not inside a number or a word ("COVID-19")
     return _Patterns(
-        number=number,
         clock=re.compile(edge + spoken.clock_pattern),
         ordinal=re.compile(rf"{edge}(\d{{1,4}})({ordinal_marks})(?![\w])")
         if ordinal_marks
@@ -218,6 +216,10 @@ def say_numbers(text: str, spoken: Spoken) -> str:
     def money(amount: str, symbol: str) -> str:
         return _amount(amount, spoken.currencies[symbol], spoken)
 
+    def plain_number(written: str) -> str:
+        whole, fraction = _parse(written, spoken)
+        return _decimal(whole, fraction, spoken) if len(whole) <= MAX_DIGITS else written
+
     def plain(m: re.Match[str]) -> str:
         before, written = m[1] or "", m[2]
         whole, fraction = _parse(written, spoken)
@@ -230,7 +232,7 @@ def say_numbers(text: str, spoken: Spoken) -> str:
         ):
             said = words(int(whole), spoken, "year")
         else:
-            said = _decimal(whole, fraction, spoken) if len(whole) <= MAX_DIGITS else written
+            said = plain_number(written)
             if m[3] and not fraction:  # a noun follows: "un euro", "ein Jahr"
                 said = before_noun(said, spoken)
         return f"{before} {said}" if before else said
@@ -239,10 +241,6 @@ def say_numbers(text: str, spoken: Spoken) -> str:
         if len(m[1]) == 3 and len(m[2]) == 4:  # "555-1234" is a telephone number
             return ", ".join(" ".join(words(int(d), spoken) for d in g) for g in (m[1], m[2]))
         return f"{m[1]} {spoken.to} {m[2]}"
-
-    def plain_number(written: str) -> str:
-        whole, fraction = _parse(written, spoken)
-        return _decimal(whole, fraction, spoken) if len(whole) <= MAX_DIGITS else written
 
     rules: list[tuple[re.Pattern[str] | None, Callable[[re.Match[str]], str]]] = [
         (p.minus, lambda m: f"{spoken.minus} "),
