@@ -2,10 +2,11 @@
 articles that are not in English.
 
 The text goes in on stdin as plain UTF-8 (never SSML, never as an argument) and the audio
-comes back through a temporary WAV file: the WAV that ``--stdout`` writes has placeholder
-sizes. Voice ``"auto"`` picks the voice from the text's language tag, the way BCP 47 lookup
-does: the whole tag first ("en-GB" → en-gb), then shorter prefixes ("de-CH" → de), each as
-a voice id or as a language a voice declares it speaks ("en" → en-gb, "es-MX" → es-419).
+comes back through a temporary WAV file, read by pydub: the WAV that ``--stdout`` writes has
+placeholder sizes. Voice ``"auto"`` picks the voice from the text's language tag, the way
+BCP 47 lookup does: the whole tag first ("en-GB" → en-gb), then shorter prefixes ("de-CH" →
+de), each as a voice id or as a language a voice declares it speaks ("en" → en-gb, "es-MX" →
+es-419).
 
 The version is read from the installed program when this module is imported.
 """
@@ -17,12 +18,12 @@ import shutil
 import subprocess
 import tempfile
 import threading
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from ..errors import EngineUnavailable, SegmentFailed, reason
+from . import decode
 from .base import AudioChunk, BaseEngine, EngineCaps, VoiceInfo, VoiceSpec
 
 SAMPLE_RATE = 22_050  # what espeak-ng writes; synthesize() reports the file's own rate
@@ -255,22 +256,6 @@ class EspeakEngine(BaseEngine):
                     f" {_first_line(result.stderr)})",
                     hint="try another voice or engine",
                 )
-            return _read_wav(wav_path, text)
-
-
-def _read_wav(path: Path, text: str) -> AudioChunk:
-    try:
-        with wave.open(str(path), "rb") as wav:
-            channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
-            frames = wav.readframes(wav.getnframes())
-    except (OSError, EOFError, wave.Error) as exc:
-        raise SegmentFailed(
-            f"espeak-ng wrote no readable audio for {text[:40]!r} ({exc})",
-            hint="try another voice or engine",
-        ) from exc
-    if channels != 1 or width != 2:
-        raise SegmentFailed(
-            f"espeak-ng wrote {channels}-channel {8 * width}-bit audio; expected mono 16-bit",
-            hint="install espeak-ng 1.49 or later",
-        )
-    return AudioChunk(frames, rate)
+            return decode.wav_to_pcm(
+                wav_path, engine="espeak-ng", text=text, hint="try another voice or engine"
+            )

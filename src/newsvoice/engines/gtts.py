@@ -1,21 +1,23 @@
 """gTTS: Google Translate's text-to-speech service. Online only; many languages.
 
-``check`` fails fast when the service's host does not resolve, so an offline run stops
-before any work with a one-line remedy. The service returns MP3, which ffmpeg decodes to
-24 kHz mono PCM. The service can change its voice at any time, so its output is not
-reproducible and the cache key only says which gTTS client made it.
+``check`` fails fast when the service's host (or the HTTPS proxy that gTTS would go
+through) does not resolve, so an offline run stops before any work with a one-line remedy.
+The service returns MP3, which pydub decodes (with ffmpeg) to mono PCM at its own rate
+(24 kHz). The service can change its voice at any time, so its output is not reproducible
+and the cache key only says which gTTS client made it.
 """
 
 from __future__ import annotations
 
 import socket
-import subprocess
 import threading
 import time
+import urllib.parse
+import urllib.request
 from typing import Any, ClassVar
 
 from ..errors import EngineUnavailable, SegmentFailed, one_line
-from ..io import ffmpeg_path
+from . import decode
 from .base import AudioChunk, BaseEngine, EngineCaps, VoiceInfo, VoiceSpec, distribution_versions
 
 SAMPLE_RATE = 24_000
@@ -23,14 +25,12 @@ VOICE_ID = "default"
 HOST = "translate.google.com"
 RESOLVE_TIMEOUT_S = 3.0
 REQUEST_TIMEOUT_S = (5.0, 30.0)  # connect, read
-DECODE_TIMEOUT_S = 60.0
-MIN_TEMPO, MAX_TEMPO = 0.5, 2.0  # ffmpeg atempo's range in one pass
 ONLINE_FOR_S = 300.0  # how long a successful check is trusted
 OFFLINE_MESSAGE = "gTTS needs internet access; use --engine hibari"
 _INSTALL_HINT = "pip install gtts"
 # BCP 47 primary subtags that gTTS knows under another (older) code
 _ALIASES = {"he": "iw", "jv": "jw", "nb": "no", "fil": "tl"}
-_REVISION = 1  # bump when newsvoice changes how it calls gTTS or decodes its MP3
+_REVISION = 2  # bump when newsvoice changes how it calls gTTS or decodes its MP3
 
 
 _CAPS = EngineCaps(
@@ -85,14 +85,16 @@ def _resolves(host: str, timeout: float) -> bool:
     return done.wait(timeout) and outcome == [True]
 
 
-def _ffmpeg() -> str:
-    found = ffmpeg_path()
-    if found is None:
-        raise EngineUnavailable(
-            "gTTS needs ffmpeg to decode its MP3 and none was found",
-            hint="apt-get install ffmpeg, or pip install imageio-ffmpeg",
-        )
-    return found
+def _reachable_through() -> str:
+    """The host a request to the service goes to first: the HTTPS proxy that gTTS will use
+    (gTTS sends through ``urllib.request.getproxies()``: HTTPS_PROXY and the like), unless
+    NO_PROXY bypasses it for the service, else the service itself."""
+    proxy = urllib.request.getproxies().get("https")
+    if proxy and not urllib.request.proxy_bypass(HOST):
+        host = urllib.parse.urlsplit(proxy if "://" in proxy else f"http://{proxy}").hostname
+        if host:
+            return host
+    return HOST
 
 
 def _is_connection_problem(exc: BaseException) -> bool:
@@ -104,40 +106,6 @@ def _is_connection_problem(exc: BaseException) -> bool:
         return True  # gTTSError without a response: the request never got an answer
     context = exc.__cause__ or exc.__context__
     return context is not None and _is_connection_problem(context)
-
-
-def _tempo(speed: float) -> float:
-    return max(MIN_TEMPO, min(MAX_TEMPO, speed))
-
-
-def _decode_mp3(data: bytes, text: str, speed: float) -> bytes:
-    """MP3 → mono s16le PCM at SAMPLE_RATE, sped up or slowed down (pitch kept) by ``speed``."""
-    tempo = _tempo(speed)
-    filters = ["-af", f"atempo={tempo:.4f}"] if tempo != 1.0 else []
-    command = [
-        _ffmpeg(), "-hide_banner", "-loglevel", "error", "-nostdin",
-        "-f", "mp3", "-i", "pipe:0", *filters,
-        "-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(SAMPLE_RATE),
-        "pipe:1",
-    ]  # fmt: skip
-    try:
-        result = subprocess.run(  # noqa: S603 - a fixed argument list, no shell
-            command, input=data, capture_output=True, timeout=DECODE_TIMEOUT_S, check=False
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise SegmentFailed(
-            f"cannot decode gTTS audio for {text[:40]!r} ({type(exc).__name__})",
-            hint="check that ffmpeg runs",
-        ) from exc
-    if result.returncode != 0:
-        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise SegmentFailed(
-            f"ffmpeg could not decode gTTS audio for {text[:40]!r}"
-            f" ({lines[0] if lines else f'exit {result.returncode}'})",
-            hint="try again later, or use --engine hibari",
-        )
-    pcm = result.stdout
-    return pcm[: len(pcm) - len(pcm) % 2]
 
 
 class GttsEngine(BaseEngine):
@@ -177,10 +145,10 @@ class GttsEngine(BaseEngine):
             raise EngineUnavailable(
                 f"gTTS does not speak {voice.language!r}", hint="use --engine espeak"
             )
-        _ffmpeg()
+        decode.ffmpeg("gTTS")
         if time.monotonic() < _online_until:
             return
-        if not _resolves(HOST, RESOLVE_TIMEOUT_S):
+        if not _resolves(_reachable_through(), RESOLVE_TIMEOUT_S):
             raise EngineUnavailable(OFFLINE_MESSAGE)
         _online_until = time.monotonic() + ONLINE_FOR_S
 
@@ -198,4 +166,6 @@ class GttsEngine(BaseEngine):
                 f"gTTS failed on {text[:40]!r} ({one_line(exc)})",
                 hint="try again later, or use --engine hibari",
             ) from exc
-        return AudioChunk(_decode_mp3(mp3, text, voice.speed), SAMPLE_RATE)
+        hint = "try again later, or use --engine hibari"
+        chunk = decode.mp3_to_pcm(mp3, engine="gTTS", text=text, hint=hint)
+        return decode.change_tempo(chunk, voice.speed, engine="gTTS", text=text)
