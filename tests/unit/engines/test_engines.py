@@ -465,6 +465,36 @@ def test_gtts_check_passes_when_the_host_resolves(
     assert asked == ["translate.google.com"]  # the success is remembered for a while
 
 
+@pytest.mark.parametrize(
+    ("proxy", "no_proxy", "host"),
+    [
+        ("http://proxy.example:3128", "", "proxy.example"),  # gTTS goes through the proxy
+        ("proxy.example:3128", "", "proxy.example"),
+        ("http://proxy.example:3128", ".google.com", "translate.google.com"),  # bypassed
+        ("", "", "translate.google.com"),
+    ],
+)
+def test_gtts_check_resolves_the_proxy_gtts_would_use(
+    monkeypatch: pytest.MonkeyPatch, unchecked: None, proxy: str, no_proxy: str, host: str
+) -> None:
+    for name in ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    if proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy)
+    if no_proxy:
+        monkeypatch.setenv("NO_PROXY", no_proxy)
+    asked: list[object] = []
+
+    def fail(name: object, *args: object, **kwargs: object) -> Any:
+        asked.append(name)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", fail)
+    with pytest.raises(EngineUnavailable, match="needs internet access"):
+        GttsEngine().check(VoiceSpec("default", language="en"))
+    assert asked == [host]
+
+
 def test_gtts_check_refuses_unknown_languages_and_voices(no_dns: None) -> None:
     with pytest.raises(EngineUnavailable, match="does not speak 'tlh'"):
         GttsEngine().check(VoiceSpec("default", language="tlh"))
