@@ -16,7 +16,7 @@ help: ## list the targets
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,ja]'
 	touch $@
 
 install: $(INSTALLED) ## create .venv and install newsvoice with its dev tools

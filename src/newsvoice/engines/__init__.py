@@ -41,6 +41,7 @@ BUILTIN = {
     "piper": "newsvoice.engines.piper:PiperEngine",
     "espeak": "newsvoice.engines.espeak:EspeakEngine",
     "gtts": "newsvoice.engines.gtts:GttsEngine",
+    "kokoro": "newsvoice.engines.kokoro:KokoroEngine",
     "fake": "newsvoice.engines.fake:FakeEngine",
 }
 HIDDEN = frozenset({"fake"})  # for tests; not offered to users

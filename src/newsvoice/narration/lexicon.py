@@ -73,13 +73,29 @@ class Lexicon:
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+# scripts written without spaces between words: a grapheme that starts or ends with one of
+# these matches inside a run of text (Japanese "文在寅大統領"), not only as a whole word
+_UNSPACED_RANGES = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+_UNSPACED = re.compile(rf"[{_UNSPACED_RANGES}]")
+_SPACED_WORD = rf"[^\W{_UNSPACED_RANGES}]"  # a letter or digit of a script with spaces
+
+
+def _alternative(grapheme: str) -> str:
+    """The regex for one grapheme: its words with any white space between them, bounded as a
+    whole word on each side that is not in an unspaced script ("Kyiv" in "Kyivの", not in
+    "Kyivan")."""
+    body = r"\s+".join(re.escape(word) for word in grapheme.split())
+    before = "" if _UNSPACED.match(grapheme[0]) else rf"(?<!{_SPACED_WORD})"
+    after = "" if _UNSPACED.match(grapheme[-1]) else rf"(?!{_SPACED_WORD})"
+    return f"{before}{body}{after}"
+
+
 @lru_cache(maxsize=16)
 def _matcher(entries: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex for all graphemes (longest first; any white space between words)."""
     table = dict(entries)
     graphemes = sorted(table, key=len, reverse=True)
-    alternatives = (r"\s+".join(re.escape(word) for word in g.split()) for g in graphemes)
-    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")
+    pattern = re.compile("|".join(f"(?:{_alternative(g)})" for g in graphemes))
     return pattern, table
 
 

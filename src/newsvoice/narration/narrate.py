@@ -189,7 +189,10 @@ def narrate(articles: Sequence[Article], options: NarrationOptions | None = None
     if not articles:
         raise ConfigError("no articles to narrate")
     presets = plan_voices(articles, options)
-    lexicons = [preset_lexicon(p, options.lexicons) for p in presets]
+    lexicons = [
+        preset_lexicon(p, options.lexicons, a.speech_language)
+        for p, a in zip(presets, articles, strict=True)
+    ]
     script = build_script(articles, lexicons, presets[0].pauses, options.captions)
     if not script.segments:
         raise RenderError("nothing to read aloud")

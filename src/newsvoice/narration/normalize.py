@@ -38,7 +38,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from .sentences import opens_sentence
-from .spoken import FRENCH, GERMAN, SPANISH, Spoken, say_numbers
+from .spoken import FRENCH, GERMAN, JAPANESE, SPANISH, Kanji, Spoken, say_kanji_numbers, say_numbers
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -99,6 +99,7 @@ class LanguageRules:
     spell_acronyms: bool = False
     drop_initial_periods: bool = False  # "John F. Kennedy" → "John F Kennedy"
     spoken: Spoken | None = None  # numbers, dates, times and money said in words (spoken.py)
+    kanji: Kanji | None = None  # numbers written as kanji numerals (Japanese; spoken.py)
 
 
 _TITLES = (
@@ -322,12 +323,14 @@ _ES_ABBREVIATIONS = (
 FRENCH_RULES = LanguageRules(code="fr", abbreviations=_FR_ABBREVIATIONS, spoken=FRENCH)
 GERMAN_RULES = LanguageRules(code="de", abbreviations=_DE_ABBREVIATIONS, spoken=GERMAN)
 SPANISH_RULES = LanguageRules(code="es", abbreviations=_ES_ABBREVIATIONS, spoken=SPANISH)
+JAPANESE_RULES = LanguageRules(code="ja", kanji=JAPANESE)
 NEUTRAL = LanguageRules()
 LANGUAGES: dict[str, LanguageRules] = {
     "en": ENGLISH,
     "fr": FRENCH_RULES,
     "de": GERMAN_RULES,
     "es": SPANISH_RULES,
+    "ja": JAPANESE_RULES,
 }
 
 
@@ -632,6 +635,8 @@ def _am_pm(match: re.Match[str], lang: _Lang) -> str:
 
 def _spoken(text: str, lang: _Lang) -> str:
     """Numbers, dates, times, money in words, for languages whose table says how (spoken.py)."""
+    if lang.rules.kanji is not None:
+        return say_kanji_numbers(text, lang.rules.kanji)
     spoken = lang.rules.spoken
     return text if spoken is None else say_numbers(text, spoken)
 

@@ -208,15 +208,27 @@ def _default_voice(engine: str) -> str:
     return usable[0].id if usable else "default"
 
 
-def preset_lexicon(preset: Preset, extra: tuple[Path, ...] = ()) -> Lexicon:
-    """The preset's shipped lexicons merged with the user's ``--lexicon`` files."""
+def _shipped_lexicon(name: str) -> Lexicon | None:
+    entry = _voices_dir().joinpath("lexicons", f"{name}.pls")
+    if not entry.is_file():
+        return None
+    with resources.as_file(entry) as path:
+        return load_lexicon(path)
+
+
+def preset_lexicon(preset: Preset, extra: tuple[Path, ...] = (), language: str = "") -> Lexicon:
+    """The preset's shipped lexicons merged with the user's ``--lexicon`` files. A preset for
+    any language ("auto": eSpeak NG, gTTS) takes the shipped lexicon of the ``language`` it
+    reads, when there is one (``voices/lexicons/fr.pls`` for French)."""
     parts: list[Lexicon] = []
     for name in preset.lexicons:
-        entry = _voices_dir().joinpath("lexicons", f"{name}.pls")
-        if not entry.is_file():
+        found = _shipped_lexicon(name)
+        if found is None:
             raise ConfigError(f"voice preset {preset.name}: no lexicon named {name!r}")
-        with resources.as_file(entry) as path:
-            parts.append(load_lexicon(path))
+        parts.append(found)
+    if preset.language == "auto" and language and not preset.lexicons:
+        found = _shipped_lexicon(_reading(language).split("-")[0].lower())
+        parts.extend([found] if found is not None else [])
     parts.extend(load_lexicon(path) for path in extra)
     return merge(*parts) if parts else Lexicon(entries=(), language=preset.language)
 

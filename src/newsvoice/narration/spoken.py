@@ -392,3 +392,48 @@ SPANISH = Spoken(
 )
 
 LANGUAGES: dict[str, Spoken] = {"fr": FRENCH, "de": GERMAN, "es": SPANISH}
+
+
+# --- Japanese: digits as kanji numerals -----------------------------------------------------
+# Japanese engines misread Arabic digits before a counter (pyopenjtalk: "2時" → "ni toki",
+# "9月" → "kyū tsuki", "1,234人" breaks at the comma) and drop "%" and the decimal point,
+# while they read kanji numerals right ("二時", "九月", "千二百三十四人"). So numbers are
+# written in kanji (num2words' Japanese), a decimal as 点 and its digits one by one, and a
+# percent sign as パーセント.
+
+
+@dataclass(frozen=True, slots=True)
+class Kanji:
+    """How Japanese numbers are said, as data."""
+
+    decimal_word: str = "点"
+    percent: str = "パーセント"
+    digits: str = "〇一二三四五六七八九"  # a fraction's digits, said one by one
+    separators: str = ",，"  # thousands, as written
+    points: str = ".．"  # the decimal point, as written
+
+
+JAPANESE = Kanji()
+_DIGIT = "[0-9０-９]"
+
+
+@cache
+def _kanji_pattern(kanji: Kanji) -> re.Pattern[str]:
+    separators, points = re.escape(kanji.separators), re.escape(kanji.points)
+    return re.compile(
+        rf"(?<![0-9０-９A-Za-zＡ-Ｚａ-ｚ{separators}{points}])(?<![A-Za-z]-)({_DIGIT}{{1,3}}(?:[{separators}]{_DIGIT}{{3}})+|{_DIGIT}+)"
+        rf"(?:[{points}]({_DIGIT}+))?(?![{points}]?{_DIGIT})(\s*[%％])?"
+    )
+
+
+def say_kanji_numbers(text: str, kanji: Kanji = JAPANESE) -> str:
+    """Japanese ``text`` with its numbers in kanji ("3.5%" → "三点五パーセント")."""
+
+    def say(match: re.Match[str]) -> str:
+        whole = int("".join(c for c in match[1] if c not in kanji.separators))
+        said = str(num2words(whole, lang="ja"))
+        if match[2]:
+            said += kanji.decimal_word + "".join(kanji.digits[int(d)] for d in match[2])
+        return said + (kanji.percent if match[3] else "")
+
+    return _kanji_pattern(kanji).sub(say, text)

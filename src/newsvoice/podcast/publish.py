@@ -131,7 +131,7 @@ def fingerprint(
     from ..narration.narrate import NarrationOptions, plan_voices
 
     (preset,) = plan_voices([article], NarrationOptions(voice=voice, online=online))
-    lexicon = preset_lexicon(preset).digest
+    lexicon = preset_lexicon(preset, language=article.speech_language).digest
     inputs: list[object] = [article.to_dict(), repr(preset), lexicon, __version__, readalong]
     if daisy or braille:  # (sites made without them keep their fingerprints)
         inputs += [daisy, braille]

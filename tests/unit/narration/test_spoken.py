@@ -79,3 +79,19 @@ def test_normalising_is_idempotent_in_every_table(text: str) -> None:
 def test_no_digit_is_left_in_plain_numbers(table: Spoken) -> None:
     said = normalize("12 345 678,25 et 7 et 1.000 y 3:15", table.code)
     assert not any(c.isdigit() for c in said.replace("1.000", "")), said
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("午後2時30分に1,234人が集まった。", "午後二時三十分に千二百三十四人が集まった。"),
+        ("成長率は3.5%だった。", "成長率は三点五パーセントだった。"),
+        ("2017年9月3日", "二千十七年九月三日"),
+        ("ＧＤＰは１２３４億円", "ＧＤＰは千二百三十四億円"),  # full-width digits too
+        ("金利は0.05％", "金利は零点〇五パーセント"),
+        ("A4の紙とCOVID-19", "A4の紙とCOVID-19"),  # digits inside a Latin word stay
+    ],
+)
+def test_japanese_numbers_are_written_as_kanji(text: str, said: str) -> None:
+    assert normalize(text, "ja") == said
+    assert normalize(said, "ja") == said
