@@ -142,7 +142,8 @@ _INSIDE = {
     ("corpus", "name", "language", "voice"),
     [
         ("newspaper4k", "spanish_article", "es", "espeak/es"),
-        ("trafilatura-eval", "080c1d41", "fr", "espeak/fr-fr"),  # a French news page
+        # Le Monde diplomatique's blog (the corpora have no page of Le Monde itself)
+        ("trafilatura-eval", "8cfc483f", "fr", "espeak/fr-fr"),
         ("newspaper4k", "chinese_article_001", "zh", "espeak/cmn"),
     ],
 )

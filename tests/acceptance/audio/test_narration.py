@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 from typing import TYPE_CHECKING
 
 import jiwer
@@ -155,16 +154,20 @@ def test_a_corrected_paragraph_is_the_only_one_spoken_again(
     assert result.stats.engine_calls == 2  # the two sentences of the new paragraph
 
 
-def test_piper_warm_run_is_five_times_faster(tmp_path: Path) -> None:
+def test_piper_narrates_and_a_warm_run_makes_no_engine_calls(tmp_path: Path) -> None:
+    # how much faster a warm run is, is measured by `make bench`, not here
     pytest.importorskip("piper")
-    article = load(str(SEED_HTML))
+    source = tmp_path / "short.txt"
+    source.write_text(
+        "Harbour reopens after storm\n\nThe harbour reopened on Monday after a week of repairs."
+        " Fishing boats were the first to leave.\n",
+        "utf-8",
+    )
+    article = load(str(source))
     options = AudioOptions(voice="joe", cache_dir=tmp_path / "cache", jobs=1)
-    start = time.perf_counter()
     cold = render_audio([article], tmp_path / "cold.mp3", options)
-    cold_seconds = time.perf_counter() - start
-    start = time.perf_counter()
     warm = render_audio([article], tmp_path / "warm.mp3", options)
-    warm_seconds = time.perf_counter() - start
-    assert cold.stats.engine_calls == len(cold.timing.segments)
+    assert cold.voices == ("piper/joe",)
+    assert cold.stats.engine_calls == len(cold.timing.segments) >= 3
     assert warm.stats.engine_calls == 0
-    assert cold_seconds >= 5 * warm_seconds, (cold_seconds, warm_seconds)
+    assert warm.timing == cold.timing
