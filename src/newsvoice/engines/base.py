@@ -12,7 +12,7 @@ import importlib.util
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,16 @@ class AudioChunk:
     @property
     def duration_ms(self) -> float:
         return 1000.0 * self.frames / self.sample_rate
+
+
+def pcm16(samples: Any) -> bytes:
+    """Float samples (a NumPy array, nominally −1…1) as 16-bit little-endian PCM, clipped."""
+    import numpy as np
+
+    array = np.asarray(samples)
+    if not np.issubdtype(array.dtype, np.floating):
+        array = array.astype(np.float32)
+    return bytes((np.clip(array, -1.0, 1.0) * 32767.0).astype("<i2").tobytes())
 
 
 @runtime_checkable

@@ -12,7 +12,15 @@ import threading
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import EngineUnavailable, SegmentFailed, one_line
-from .base import AudioChunk, BaseEngine, EngineCaps, VoiceInfo, VoiceSpec, distribution_versions
+from .base import (
+    AudioChunk,
+    BaseEngine,
+    EngineCaps,
+    VoiceInfo,
+    VoiceSpec,
+    distribution_versions,
+    pcm16,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -148,5 +156,4 @@ class HibariEngine(BaseEngine):
                 f"hibari failed on {text[:40]!r}: {one_line(exc)}",
                 hint="rephrase or remove that text, or try --engine espeak",
             ) from exc
-        samples = np.clip(np.asarray(audio, dtype=np.float32), -1.0, 1.0)
-        return AudioChunk((samples * 32767.0).astype("<i2").tobytes(), SAMPLE_RATE)
+        return AudioChunk(pcm16(audio), SAMPLE_RATE)

@@ -21,7 +21,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import EngineUnavailable, SegmentFailed, one_line
-from .base import AudioChunk, BaseEngine, EngineCaps, VoiceInfo, VoiceSpec, distribution_versions
+from .base import (
+    AudioChunk,
+    BaseEngine,
+    EngineCaps,
+    VoiceInfo,
+    VoiceSpec,
+    distribution_versions,
+    pcm16,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -142,7 +150,6 @@ class KokoroEngine(BaseEngine):
     def synthesize(self, text: str, voice: VoiceSpec) -> AudioChunk:
         if not text.strip():
             return AudioChunk(b"", SAMPLE_RATE)
-        import numpy as np
 
         try:
             with _lock:
@@ -155,5 +162,4 @@ class KokoroEngine(BaseEngine):
                 f"kokoro failed on {text[:40]!r}: {one_line(exc)}",
                 hint="rephrase or remove that text, or try --engine espeak",
             ) from exc
-        samples = np.clip(np.asarray(audio, dtype=np.float32), -1.0, 1.0)
-        return AudioChunk((samples * 32767.0).astype("<i2").tobytes(), int(rate))
+        return AudioChunk(pcm16(audio), int(rate))

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
+from ..engines.base import pcm16
 from . import loudness
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ class Track:
         self.length += len(pcm) // 2
 
     def append_float(self, samples: np.ndarray) -> None:
-        self.append((np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes())
+        self.append(pcm16(samples))
 
     def silence(self, count: int) -> None:
         while count > 0:
@@ -125,7 +126,7 @@ def master_pass(
         meter.add(weighting(middle.astype(np.float64)))
         peak = max(peak, loudness.peak_between(samples, start, stop))
         if sink is not None:
-            sink((np.clip(middle, -1.0, 1.0) * 32767).astype("<i2").tobytes())
+            sink(pcm16(middle))
     return meter.loudness(), _level(peak)
 
 
