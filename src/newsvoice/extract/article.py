@@ -85,11 +85,17 @@ def extract_article(
     page_chrome = clean(soup, stats, rules, meta.headline_tag)
     body_root = soup.body if isinstance(soup.body, Tag) else soup
     body_stats = measure(body_root)
-    chosen = find_body(body_root, body_stats)
-    blocks = BlockBuilder(base, meta.consumed, body_stats, resources, meta.language).build(chosen)
-    blocks, chrome_hits = _filter(blocks, rules, meta)
+    builder = BlockBuilder(base, meta.consumed, body_stats, resources, meta.language)
+    blocks, chrome_hits = _filter(builder.build(find_body(body_root, body_stats)), rules, meta)
+    if not _has_text(blocks) and body_root.find(_HTML_BLOCKS) is not None:
+        # what scored best held no text once filtered (a link list holding most of the page,
+        # a gallery): the cleaned page as a whole, filtered the same way (when it is an HTML
+        # page at all, not a feed or other XML saved as one)
+        blocks, chrome_hits = _filter(builder.build([body_root]), rules, meta)
     blocks = _declared_body(blocks, meta.article_body)
-    if not any(isinstance(b, Paragraph | ListBlock) for b in blocks):
+    if not _has_text(blocks):
+        blocks = _captions_as_text(_declared_body(blocks, meta.instructions))
+    if not _has_text(blocks):
         raise NoContentFound(
             "no article text found", hint="the page may be an index, a login page or empty"
         )
@@ -135,6 +141,30 @@ def extract_article(
         provenance=provenance,
         completeness=gaps,
     )
+
+
+_HTML_BLOCKS = ("p", "div", "article", "main", "section", "li", "td")
+
+
+def _has_text(blocks: list[Block]) -> bool:
+    return any(isinstance(b, Paragraph | ListBlock) for b in blocks)
+
+
+CAPTIONS_MIN = 200  # characters of caption text that make a picture story
+
+
+def _captions_as_text(blocks: list[Block]) -> list[Block]:
+    """A picture story (a slideshow, a gallery) tells its story in its captions: when
+    nothing else is text and the captions add up, each is read after its picture."""
+    if sum(len(b.caption) for b in blocks if isinstance(b, Figure)) < CAPTIONS_MIN:
+        return blocks
+    told: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Figure) and block.caption:
+            told += [replace(block, caption=""), Paragraph((Text(block.caption),))]
+        else:
+            told.append(block)
+    return told
 
 
 DECLARED_MIN = 200  # characters: a declared articleBody shorter than this is a summary

@@ -413,7 +413,11 @@ def figure_from(el: Tag, base: str | None, local_dir: Path | None = None) -> Fig
         alt = squash(_attr(img, "alt") or "")
     caption_el = None
     if el.name != "img":
-        caption_el = el.find("figcaption") or el.find(lambda t: bool(tokens_of(t) & CAPTION_TOKENS))
+        caption_el = (
+            el.find("figcaption")
+            or el.find(lambda t: t.name == "caption" and t.find_parent("table") is None)
+            or el.find(lambda t: bool(tokens_of(t) & CAPTION_TOKENS))
+        )
         if caption_el is None and tokens_of(el) & CAPTION_TOKENS:
             caption_el = el
     caption, credit = "", ""

@@ -178,16 +178,33 @@ def _own_text(stats: TreeStats, el: Tag) -> int:
     return stats.text.get(key, 0) - stats.links.get(key, 0)
 
 
+def declared_entry(stats: TreeStats) -> Tag | None:
+    """The one element the page's own markup calls its article: ``itemprop="articleBody"``
+    (schema.org microdata), else the hAtom/microformats2 entry (``hentry``, ``h-entry``);
+    None when there is none, or several (a list of posts)."""
+    bodies = [el for el in stats.elements if el.get("itemprop") == "articleBody"]
+    if bodies:
+        return bodies[0] if len(bodies) == 1 else None
+    entries = [el for el in stats.elements if _ENTRY_CLASSES & set(el.get("class") or ())]
+    return entries[0] if len(entries) == 1 else None
+
+
+_ENTRY_CLASSES = frozenset({"hentry", "h-entry"})
+
+
 def clean(
     soup: BeautifulSoup, stats: TreeStats, rules: Rules, headline: Tag | None = None
 ) -> CleanReport:
     """Remove non-article elements from ``soup`` in place. Elements that enclose the
-    ``headline`` are not removed for their class."""
+    ``headline``, or the article the page's markup declares (``declared_entry``), are not
+    removed for their class."""
     report = CleanReport()
     root = stats.elements[0]
     guard = max(400, int(_own_text(stats, root) * 0.35))
     mass = prose_mass(stats)
     enclosing = {id(a) for a in headline.parents} if headline is not None else set()
+    if (entry := declared_entry(stats)) is not None:
+        enclosing |= {id(entry)} | {id(a) for a in entry.parents}
     doomed: list[Tag] = []
     dead: set[int] = set()  # doomed elements and everything inside them
 

@@ -107,6 +107,7 @@ class PageMeta:
     accessible_for_free: bool | None = None
     paywalled_selectors: list[str] = field(default_factory=list)
     article_body: str = ""  # JSON-LD articleBody, as plain text
+    instructions: str = ""  # a JSON-LD HowTo's or Recipe's description and steps
     headline_tag: Tag | None = None
     consumed: set[int] = field(default_factory=set)  # id() of tags used above
 
@@ -213,6 +214,8 @@ def read_metadata(page: Page, base_url: str | None) -> PageMeta:
     body = ld.get("articleBody")
     if isinstance(body, str):
         meta.article_body = _plain(body)
+    elif not ld:
+        meta.instructions = _instructions(graph)
     free = ld.get("isAccessibleForFree")
     meta.accessible_for_free = _bool(free)
     for part in _as_list(ld.get("hasPart")):
@@ -344,6 +347,39 @@ def _json_ld_article(objects: list[dict[str, Any]]) -> dict[str, Any]:
         if is_article and (not best or (not best.get("headline") and obj.get("headline"))):
             best = obj
     return best
+
+
+INSTRUCTION_TYPES = frozenset({"howto", "recipe"})
+
+
+def _instructions(objects: list[dict[str, Any]]) -> str:
+    """The text a page declares for a HowTo or a Recipe (schema.org): its description and
+    each step, in order, as plain text paragraphs ("" when the page declares none)."""
+    for obj in objects:
+        if not _types(obj) & INSTRUCTION_TYPES:
+            continue
+        parts: list[str] = []
+        description = obj.get("description")
+        if isinstance(description, str):
+            parts.append(_plain(description))
+        steps = obj.get("step") or obj.get("recipeInstructions")
+        parts.extend(_plain(step) for step in _steps(steps, 0))
+        return "\n\n".join(p for p in parts if p)
+    return ""
+
+
+def _steps(steps: Any, depth: int) -> Iterator[str]:
+    """The texts of HowToStep / HowToSection items (nested sections included)."""
+    if depth > 4:
+        return
+    for step in _as_list(steps):
+        if isinstance(step, str):
+            yield step
+        elif isinstance(step, dict):
+            text = step.get("text")
+            if isinstance(text, str):
+                yield text
+            yield from _steps(step.get("itemListElement"), depth + 1)
 
 
 def _plain(text: str) -> str:

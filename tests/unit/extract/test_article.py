@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -161,3 +162,100 @@ def test_a_bold_paragraph_sub_heading_is_kept() -> None:
 def test_a_short_label_paragraph_is_still_furniture() -> None:
     html = page(f"<p>{BODY}</p><p>Advertisement</p><p>{BODY}</p>")
     assert "Advertisement" not in extract_article(html).text
+
+
+# --- no false "no article" ------------------------------------------------------------------
+
+LINES = "".join(f"Line {n} of the song about the long road home<br>" for n in range(12))
+LABELS = "".join(
+    f"<li><a href='/label/{n}'>Singer {n}</a> (songs from {n} albums and the tours)</li>"
+    for n in range(150)
+)
+
+
+def test_a_post_in_a_widget_is_kept_when_the_markup_says_it_is_the_entry() -> None:
+    # a blog whose layout is all widgets, with a list of labels longer than the post: the
+    # post is the page's one hAtom entry, so its widget is not removed for its class
+    html = (
+        "<html><head><title>Song lyrics</title></head><body>"
+        f"<div class='widget Blog'><div class='post hentry'>"
+        f"<div class='post-body'>{LINES}</div></div></div>"
+        f"<div class='widget Label'><ul>{LABELS}</ul></div></body></html>"
+    )
+    article = extract_article(html)
+    assert "Line 0 of the song" in article.text
+    assert "Line 11 of the song" in article.text
+
+
+def test_a_slideshow_is_read_from_its_captions() -> None:
+    slides = "".join(
+        f"<section class='gallery-slide'><img src='/s{n}.jpg' alt='Slide {n}'><h2>Part {n}</h2>"
+        f"<caption>Slide {n} tells how the new phone compares with the old one, its screen"
+        " and its price.</caption></section>"
+        for n in range(4)
+    )
+    html = f"<html><head><title>The phone</title></head><body><main>{slides}</main></body></html>"
+    article = extract_article(html, "https://example.org/phone")
+    texts = [b for b in article.blocks if isinstance(b, Paragraph)]
+    assert len(texts) == 4
+    assert "Slide 3 tells how the new phone" in article.text
+    figures = [b for b in (article.lead_figure, *article.blocks) if isinstance(b, Figure)]
+    assert figures
+    assert all(not f.caption for f in figures)  # the caption is read once, as text
+
+
+def test_few_short_captions_are_still_no_article() -> None:
+    html = (
+        "<html><body><main><figure><img src='/a.jpg'><figcaption>Beach</figcaption></figure>"
+        "</main></body></html>"
+    )
+    with pytest.raises(NoContentFound):
+        extract_article(html)
+
+
+def test_a_how_to_page_is_read_from_its_declared_steps() -> None:
+    steps = [{"@type": "HowToStep", "text": f"Step {n}: cut the cloth along the chalk line."}
+             for n in range(1, 6)]  # fmt: skip
+    how_to = {
+        "@context": "https://schema.org", "@type": "HowTo", "name": "A round tablecloth",
+        "description": "<p>A round table needs a round cloth, and making one takes an hour"
+        " with a pair of scissors, a tape measure and a piece of chalk.</p>",
+        "step": [{"@type": "HowToSection", "itemListElement": steps[:2]}, *steps[2:]],
+    }  # fmt: skip
+    import json
+
+    head = f'<script type="application/ld+json">{json.dumps(how_to)}</script>'
+    html = f"<html><head><title>Cloth</title>{head}</head><body><div id='app'></div></body></html>"
+    article = extract_article(html)
+    assert article.text.startswith("A round table needs a round cloth")
+    assert [p for p in article.text.split("\n\n") if p.startswith("Step")] == [
+        f"Step {n}: cut the cloth along the chalk line." for n in range(1, 6)
+    ]
+    assert article.completeness == ()  # steps are a fallback, not evidence of a gap
+
+
+def test_declared_steps_do_not_replace_a_visible_article() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "Recipe", "description": "'
+        + "Soup. " * 60
+        + '", "recipeInstructions": ["Boil the water."]}</script>'
+    )
+    article = extract_article(page(head=head))
+    assert "Soup." not in article.text
+    assert "Sentence 0 of the council story" in article.text
+
+
+def test_when_the_scored_choice_holds_no_text_the_whole_page_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import newsvoice.extract.article as stage
+
+    pictures = "".join(f"<img src='/p/{n}.jpg' alt='Picture {n}'>" for n in range(6))
+    html = f"<html><body><div id='box'>{pictures}</div><div><p>{BODY}</p></div></body></html>"
+
+    def pictures_only(root: Any, stats: Any) -> list[Any]:  # a scorer's choice with no text
+        return [root.find(id="box")]
+
+    monkeypatch.setattr(stage, "find_body", pictures_only)
+    article = extract_article(html, "https://example.org/story")
+    assert article.text == BODY

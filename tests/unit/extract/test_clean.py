@@ -3,7 +3,11 @@ prompts counted; the headline's ancestors kept whatever their class."""
 
 from __future__ import annotations
 
-from newsvoice.extract.clean import clean, is_hidden
+from typing import Any
+
+import pytest
+
+from newsvoice.extract.clean import clean, declared_entry, is_hidden
 from newsvoice.extract.rules import default_rules
 from newsvoice.extract.tree import measure, parse_html
 
@@ -104,3 +108,25 @@ def test_article_text_in_noscript_is_kept_and_a_noscript_notice_is_not() -> None
     assert "running text of the article" in text
     assert "noscript" not in text
     assert "enable JavaScript" not in text
+
+
+def _stats(html: str) -> tuple[Any, Any]:
+    page = parse_html(html)
+    return page.soup, measure(page.soup, page.elements)
+
+
+@pytest.mark.parametrize(
+    ("html", "found"),
+    [
+        ("<div class='post hentry' id='x'></div><div class='post'></div>", "x"),
+        ("<div class='h-entry' id='x'></div>", "x"),
+        ("<div class='hentry' id='a'></div><div class='hentry' id='b'></div>", None),  # a list
+        ("<div class='hentry' id='a'><div itemprop='articleBody' id='x'></div></div>", "x"),
+        ("<div itemprop='articleBody'></div><div itemprop='articleBody'></div>", None),
+        ("<div class='post'></div>", None),
+    ],
+)
+def test_declared_entry_is_the_one_element_the_markup_names(html: str, found: str | None) -> None:
+    _, stats = _stats(f"<html><body>{html}</body></html>")
+    entry = declared_entry(stats)
+    assert (entry.get("id") if entry is not None else None) == found
