@@ -101,6 +101,7 @@ WEAK_TOKENS = frozenset(
         "banner-ad",
         "promo",
         "sponsor",
+        "cmp",  # a consent platform's, and the prefix of a CMS's components ("cmp-text")
     }
 )
 PROSE = 200  # characters of non-link text
