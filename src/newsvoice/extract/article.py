@@ -392,7 +392,10 @@ _DATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_LINE = re.compile(
-    r"^(?:©|\(c\)|(?:photo|image|picture|foto|credit|source)s?\s*(?:by\s|:|/))",
+    r"^(?:©|\(c\)|(?:photo|image|picture|foto|credit|source)s?\s*(?:by\s|:|/)"
+    # the same labels in other languages: German, French, Spanish, Italian, Polish
+    r"|(?:titel|beitrags|vorschau)?bild(?:quelle)?\s*:|bildnachweis\s*:"
+    r"|crédits?(?:\s+photos?)?\s*:|imagen\s*:|immagine\s*:|fot\.\s|zdjęcie\s*:)",
     re.IGNORECASE,
 )
 _BY_LINE = re.compile(r"^(?:by|BY|By)\s+\S")

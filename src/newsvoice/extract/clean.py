@@ -104,6 +104,9 @@ WEAK_TOKENS = frozenset(
         "cmp",  # a consent platform's, and the prefix of a CMS's components ("cmp-text")
     }
 )
+# Tokens that, after the first word of a class, name the state of a part of the element
+# ("field--label-hidden", "l-hidden-xs"), not the element itself.
+STATE_TOKENS = frozenset({"hidden"})
 PROSE = 200  # characters of non-link text
 PROSE_SHARE = 0.7
 HEADER_PROSE = 100
@@ -258,6 +261,8 @@ def clean(
             # only qualify a part of it ("field--label-hidden", "elementor-widget-text")
             if matched <= WEAK_TOKENS and _own_text(stats, el) >= PROSE:
                 continue
+            if matched <= STATE_TOKENS and not matched & head_tokens_of(el):
+                continue  # the state of a part: "field--label-hidden" hides the label
             if prose and not matched & head_tokens_of(el):
                 continue
             doom(el)

@@ -1,8 +1,8 @@
 """Quality gate: newsvoice on trafilatura's own evaluation set (990 pages, ~25 languages).
 
 The text scored is the standfirst and the body (``snippets.scored_text``: the snippets include
-the lead). The floors are pinned just under the values measured when they were set (F1 0.931,
-P 0.912, R 0.950, 2 pages without an article found, 2026-12-07), so a change that makes extraction
+the lead). The floors are pinned just under the values measured when they were set (F1 0.933,
+P 0.914, R 0.952, 2 pages without an article found, 2026-12-07), so a change that makes extraction
 worse fails here instead of drifting. They can only go up: raise them when extraction
 improves, never lower them to make a change pass. The corpus digest is pinned too.
 """
@@ -13,9 +13,9 @@ import pytest
 
 from bench import snippets
 
-F1_FLOOR = 0.930
-PRECISION_FLOOR = 0.912
-RECALL_FLOOR = 0.949
+F1_FLOOR = 0.932
+PRECISION_FLOOR = 0.913
+RECALL_FLOOR = 0.951
 MAX_FAILURES = 2
 CORPUS_DIGEST = "f338993a03b4a7cc508eb2c915fc8e57de88f15d6de09e633b4bbaf1135e795e"
 

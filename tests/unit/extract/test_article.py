@@ -259,3 +259,30 @@ def test_when_the_scored_choice_holds_no_text_the_whole_page_is_read(
     monkeypatch.setattr(stage, "find_body", pictures_only)
     article = extract_article(html, "https://example.org/story")
     assert article.text == BODY
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Titelbild: Geyres Christophe/picture-alliance",
+        "Bildquelle: Pixabay",
+        "Crédits photos : Bestimage",
+        "Crédit : AFP",
+        "Fot. Jan Kowalski",
+        "Über den Autor",
+        "Kommentare geschlossen",
+        "Wird geladen...",
+        "War der Artikel nützlich?",
+        "Möchten Sie den Artikel teilen?",
+    ],
+)
+def test_page_furniture_in_other_languages_is_left_out(line: str) -> None:
+    article = extract_article(page(f"<p>{BODY}</p><p>{line}</p>", lang="de"))
+    assert line not in article.text
+    assert BODY in article.text
+
+
+def test_a_sentence_that_starts_like_a_label_stays() -> None:
+    line = "Bildung ist das Thema, über das der Rat am längsten sprach."
+    article = extract_article(page(f"<p>{BODY}</p><p>{line}</p>", lang="de"))
+    assert line in article.text

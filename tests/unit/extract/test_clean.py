@@ -130,3 +130,29 @@ def test_declared_entry_is_the_one_element_the_markup_names(html: str, found: st
     _, stats = _stats(f"<html><body>{html}</body></html>")
     entry = declared_entry(stats)
     assert (entry.get("id") if entry is not None else None) == found
+
+
+@pytest.mark.parametrize("cls", ["field field--label-hidden", "l-hidden-xs l-text"])
+def test_a_short_field_whose_class_names_a_part_or_a_component_stays(cls: str) -> None:
+    short = "Oats, milk, vanilla and cinnamon, simmered for five minutes."  # under 200 chars
+    html, _ = cleaned(
+        f"<html><body><p>{TEXT}</p><div class='{cls}'><p>{short}</p></div></body></html>"
+    )
+    assert short in html
+
+
+@pytest.mark.parametrize("cls", ["hidden", "visually-hidden", "cmp-banner cookie-consent"])
+def test_a_class_that_says_the_element_is_hidden_or_consent_still_removes_it(cls: str) -> None:
+    html, _ = cleaned(
+        f"<html><body><p>{TEXT}</p><div class='{cls}'><p>Gone now.</p></div></body></html>"
+    )
+    assert "Gone now." not in html
+
+
+def test_a_components_prose_stays_though_cmp_also_names_consent_platforms() -> None:
+    part = "The second part of the story, in a text component of its own, goes on here. " * 4
+    html, _ = cleaned(
+        f"<html><body><p>{TEXT}</p><p>{TEXT}</p><p>{TEXT}</p>"
+        f"<div class='cmp-text'><p>{part}</p></div></body></html>"
+    )
+    assert part.strip() in html
