@@ -388,11 +388,20 @@ _DATE_WORDS = re.compile(
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:sday)?|"
     r"wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|[A-Z]{2,4}T?|"
-    r"utc|gmt|\d+(?:st|nd|rd|th)?)\b|[\s,.:/|\-–—()]",
+    r"utc|gmt|\d+(?:st|nd|rd|th|h\d*)?"
+    # the same words in German, French, Spanish and Italian
+    r"|aktualisiert|veröffentlicht|erstellt|stand|um|uhr|januar|jänner|februar|märz|juni|juli"
+    r"|oktober|dezember|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
+    r"|publié|mis|à|jour|le|janvier|février|mars|avril|mai|juin|juillet|août|septembre"
+    r"|octobre|novembre|décembre|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+    r"|publicado|actualizado|de|del|a|las|enero|febrero|marzo|abril|mayo|junio|julio"
+    r"|agosto|septiembre|octubre|noviembre|diciembre|pubblicato|aggiornato|il|alle|ore"
+    r"|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre)\b"
+    r"|[\s,.:/|\-–—()]",
     re.IGNORECASE,
 )
 _CREDIT_LINE = re.compile(
-    r"^(?:©|\(c\)|(?:photo|image|picture|foto|credit|source)s?\s*(?:by\s|:|/)"
+    r"^(?:©|\(c\)|(?:photo|image|picture|foto|credit|source)s?\s*(?:credits?\s*)?(?:by\s|:|/)"
     # the same labels in other languages: German, French, Spanish, Italian, Polish
     r"|(?:titel|beitrags|vorschau)?bild(?:quelle)?\s*:|bildnachweis\s*:"
     r"|crédits?(?:\s+photos?)?\s*:|imagen\s*:|immagine\s*:|fot\.\s|zdjęcie\s*:)",

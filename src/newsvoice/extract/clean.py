@@ -107,6 +107,11 @@ WEAK_TOKENS = frozenset(
 # Tokens that, after the first word of a class, name the state of a part of the element
 # ("field--label-hidden", "l-hidden-xs"), not the element itself.
 STATE_TOKENS = frozenset({"hidden"})
+# Tokens of a card that links to another story, and also of a story's own lead ("teaser-text"):
+# an element matched only by these is kept when it reads as a lead, text without a title
+# link of its own.
+TEASER_TOKENS = frozenset({"teaser", "teasers"})
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 PROSE = 200  # characters of non-link text
 PROSE_SHARE = 0.7
 HEADER_PROSE = 100
@@ -180,6 +185,14 @@ def _own_text(stats: TreeStats, el: Tag) -> int:
     """Characters of text outside links: what a reader reads rather than clicks."""
     key = id(el)
     return stats.text.get(key, 0) - stats.links.get(key, 0)
+
+
+def _reads_as_lead(el: Tag, stats: TreeStats) -> bool:
+    return (
+        stats.text.get(id(el), 0) > 0
+        and stats.link_density(el) < 0.2
+        and el.find(_HEADINGS) is None
+    )
 
 
 def declared_entry(stats: TreeStats) -> Tag | None:
@@ -260,6 +273,8 @@ def clean(
             # an element that holds prose is kept when the tokens that matched are weak or
             # only qualify a part of it ("field--label-hidden", "elementor-widget-text")
             if matched <= WEAK_TOKENS and _own_text(stats, el) >= PROSE:
+                continue
+            if matched <= TEASER_TOKENS and _reads_as_lead(el, stats):
                 continue
             if matched <= STATE_TOKENS and not matched & head_tokens_of(el):
                 continue  # the state of a part: "field--label-hidden" hides the label

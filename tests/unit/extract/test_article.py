@@ -274,6 +274,14 @@ def test_when_the_scored_choice_holds_no_text_the_whole_page_is_read(
         "Wird geladen...",
         "War der Artikel nützlich?",
         "Möchten Sie den Artikel teilen?",
+        "Photo credit: Catwalkpictures",
+        "Aktualisiert: 11.04.2020, 10:27",
+        "23.06.2016 um 16:14 Uhr",
+        "Publié le 3 mars 2021 à 10h12",
+        "Actualizado el 5 de mayo de 2022",
+        "Read more: Looted colonial art goes home",
+        "Lesen Sie auch: Der Rat tagt wieder",
+        "À lire aussi : le conseil vote",
     ],
 )
 def test_page_furniture_in_other_languages_is_left_out(line: str) -> None:
@@ -284,5 +292,11 @@ def test_page_furniture_in_other_languages_is_left_out(line: str) -> None:
 
 def test_a_sentence_that_starts_like_a_label_stays() -> None:
     line = "Bildung ist das Thema, über das der Rat am längsten sprach."
+    article = extract_article(page(f"<p>{BODY}</p><p>{line}</p>", lang="de"))
+    assert line in article.text
+
+
+def test_a_date_word_inside_a_sentence_does_not_make_it_a_timestamp() -> None:
+    line = "Am 3. Mai stimmte der Rat um 10 Uhr ab."
     article = extract_article(page(f"<p>{BODY}</p><p>{line}</p>", lang="de"))
     assert line in article.text

@@ -156,3 +156,23 @@ def test_a_components_prose_stays_though_cmp_also_names_consent_platforms() -> N
         f"<div class='cmp-text'><p>{part}</p></div></body></html>"
     )
     assert part.strip() in html
+
+
+def test_a_story_lead_in_a_teaser_class_stays_and_a_card_linking_elsewhere_goes() -> None:
+    lead = "The ferry plan was agreed after a night of talks between the council and the port."
+    html, _ = cleaned(
+        f"<html><body><div class='teaser-text'><p>{lead}</p></div><p>{TEXT}</p>"
+        "<div class='teaser'><h3><a href='/other'>Another story</a></h3>"
+        "<p>What happened elsewhere in the town this week, in brief.</p></div></body></html>"
+    )
+    assert lead in html
+    assert "Another story" not in html
+
+
+@pytest.mark.parametrize("cls", ["entry-meta", "post-meta", "postmetadata", "article-meta"])
+def test_a_posts_metadata_line_goes(cls: str) -> None:
+    html, _ = cleaned(
+        f"<html><body><p>{TEXT}</p><div class='{cls}'>Posted on Tuesday 6 May 2014 at 23:30 "
+        "and filed under Linux, Tutorials. Comments are closed.</div></body></html>"
+    )
+    assert "filed under" not in html
