@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -118,3 +118,60 @@ def serve(routes: dict[str, Route]) -> Iterator[str]:
         httpd.shutdown()
         httpd.server_close()
         thread.join()
+
+
+# --- a local S3 server (moto's server mode), as s3fs tests itself ------------------------------
+
+
+@contextlib.contextmanager
+def s3_server(*buckets: str) -> Iterator[dict[str, str]]:
+    """Start moto's S3 server on 127.0.0.1 with ``buckets``; yields the environment that
+    points botocore (and so s3fs, and newsvoice in a subprocess) at it."""
+    import logging
+
+    import pytest
+
+    server_module = pytest.importorskip("moto.server")
+    boto3 = pytest.importorskip("boto3")
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        env = {
+            "AWS_ENDPOINT_URL": f"http://{host}:{port}",
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
+        with contextlib.closing(_s3_client(boto3, env)) as client:
+            for bucket in buckets:
+                client.create_bucket(Bucket=bucket)
+        yield env
+    finally:
+        server.stop()
+
+
+def s3_objects(env: dict[str, str], bucket: str, prefix: str = "") -> dict[str, bytes]:
+    """Every object under ``prefix`` in ``bucket``: name after the prefix → bytes."""
+    import boto3
+
+    found: dict[str, bytes] = {}
+    with contextlib.closing(_s3_client(boto3, env)) as client:
+        pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+        for page in pages:
+            for item in page.get("Contents", []):
+                body = client.get_object(Bucket=bucket, Key=item["Key"])["Body"]
+                with contextlib.closing(body):
+                    found[item["Key"][len(prefix) :]] = body.read()
+    return found
+
+
+def _s3_client(boto3: Any, env: dict[str, str]) -> Any:
+    return boto3.client(
+        "s3",
+        endpoint_url=env["AWS_ENDPOINT_URL"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        region_name=env["AWS_DEFAULT_REGION"],
+    )

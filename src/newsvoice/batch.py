@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
@@ -24,8 +25,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import ConfigError, ExitStatus, NewsvoiceError, SiteError, one_line, reason
 from .extract.rules import load_rules
-from .io import folder_lock, sha256_file, slugify, write_atomic
-from .sources import Options, article_from, expand, read
+from .io import sha256_file, slugify
+from .sources import Options, Raw, article_from, expand, read
+from .storage import Destination, destination, is_store_url
 from .version import __version__
 
 if TYPE_CHECKING:
@@ -42,12 +44,12 @@ SCHEDULER_ENV = "NEWSVOICE_SCHEDULER"
 
 @dataclass(frozen=True, slots=True)
 class BatchOptions:
-    out: Path | None = None  # write each article's files into out/<slug>-<id>/
+    out: Path | str | None = None  # each article's files into out/<slug>-<id>/ (or an fsspec URL)
     site: Path | None = None  # or publish each article into this podcast site
     base_url: str | None = None
     voice: str | None = None  # None: "auto" (or the site's voice)
     online: bool = False  # "auto" may choose an online voice (gTTS)
-    cache_dir: Path | None = None
+    cache_dir: Path | str | None = None  # a folder, or an fsspec URL: a cache shared by workers
     use_cache: bool = True
     jobs: int = 1
     resume: bool = False
@@ -60,11 +62,11 @@ class BatchOptions:
     rules: tuple[Path, ...] = ()
 
     @property
-    def root(self) -> Path:
-        root = self.site or self.out
-        if root is None:
+    def destination(self) -> Destination:
+        target = self.site or self.out
+        if target is None:
             raise ConfigError("give exactly one of --site DIR and --out DIR")
-        return root
+        return destination(target)
 
     def fingerprint(self) -> str:
         """The options that change outputs (not where they are written, run or how fast)."""
@@ -79,6 +81,10 @@ class Task:
     source: str
     options: BatchOptions
     previous: dict[str, Any] | None = None  # the manifest's entry from an earlier run
+    # what a task shipped to a cluster carries instead of reading the client's files:
+    payload: Raw | None = None  # the source's bytes (a URL is fetched where the task runs)
+    present: bool | None = None  # are the previous run's outputs all still there?
+    fingerprint: str = ""  # the options' fingerprint, taken where the options were given
 
 
 @dataclass(slots=True)
@@ -120,10 +126,10 @@ def expand_sources(sources: Sequence[str], options: Options) -> tuple[list[str],
 # --- one article (runs in a worker process) --------------------------------------------------
 
 
-def _still_there(root: Path, outputs: dict[str, str]) -> bool:
+def still_there(dest: Destination, outputs: dict[str, str]) -> bool:
     try:
-        return bool(outputs) and all(sha256_file(root / n) == h for n, h in outputs.items())
-    except OSError:
+        return bool(outputs) and all(dest.sha256(n) == h for n, h in outputs.items())
+    except NewsvoiceError:
         return False
 
 
@@ -138,15 +144,18 @@ def run_one(task: Task) -> ItemResult:
             encoding=options.encoding,
             rules=load_rules(options.rules),
         )
-        raw = read(task.source, load_options)
-        result.inputs = hashlib.sha256(
-            raw.content + options.fingerprint().encode("ascii")
-        ).hexdigest()
+        raw = task.payload or read(task.source, load_options)
+        fingerprint = task.fingerprint or options.fingerprint()
+        result.inputs = hashlib.sha256(raw.content + fingerprint.encode("ascii")).hexdigest()
         previous = task.previous or {}
         if (
             previous.get("status") == "done"
             and previous.get("inputs") == result.inputs
-            and _still_there(options.root, previous.get("outputs", {}))
+            and (
+                task.present
+                if task.present is not None
+                else still_there(options.destination, previous.get("outputs", {}))
+            )
         ):
             result.status = "skipped"
             result.id = previous.get("id", "")
@@ -172,11 +181,25 @@ def run_one(task: Task) -> ItemResult:
 
 
 def _write(article: Article, options: BatchOptions, result: ItemResult) -> None:
+    """The article's files into ``<slug>-<id>/`` of the destination: rendered in place in a
+    folder, or in a temp folder and then stored one whole object each."""
+    dest = options.destination
+    name = f"{slugify(article.headline, article.id)}-{article.id.replace('-', '')[:8]}"
+    if dest.folder is not None:
+        _render(article, options, dest.folder, name, result)
+        return
+    with tempfile.TemporaryDirectory(prefix="newsvoice-") as work:
+        _render(article, options, Path(work), name, result)
+        for stored in result.outputs:
+            dest.put(stored, Path(work) / stored)
+
+
+def _render(
+    article: Article, options: BatchOptions, root: Path, name: str, result: ItemResult
+) -> None:
     from .render.audio import AudioOptions
     from .render.bundle import BundleOptions, render_bundle
 
-    root = options.root
-    name = f"{slugify(article.headline, article.id)}-{article.id.replace('-', '')[:8]}"
     folder = root / name
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -204,7 +227,7 @@ def _write(article: Article, options: BatchOptions, result: ItemResult) -> None:
     result.stages += ["epub", "audio", *_extra_stages(options)]
     audio = bundle.audio
     result.engine_calls, result.cache_hits = audio.stats.engine_calls, audio.stats.cache_hits
-    result.outputs = {str(p.relative_to(root)): sha256_file(p) for p in bundle.paths}
+    result.outputs = {p.relative_to(root).as_posix(): sha256_file(p) for p in bundle.paths}
 
 
 def _extra_stages(options: BatchOptions) -> list[str]:
@@ -247,27 +270,30 @@ def manifest_path(root: Path) -> Path:
     return root / MANIFEST
 
 
-def read_manifest(root: Path) -> dict[str, dict[str, Any]]:
-    path = manifest_path(root)
-    try:
-        data = json.loads(path.read_bytes())
-    except FileNotFoundError:
+def read_manifest(root: Path | Destination) -> dict[str, dict[str, Any]]:
+    dest = root if isinstance(root, Destination) else destination(root)
+    where = f"{str(dest).rstrip('/')}/{MANIFEST.as_posix()}"
+    raw = dest.read(MANIFEST.as_posix())  # a SiteError when it cannot be read at all
+    if raw is None:
         return {}
-    except (OSError, ValueError) as exc:
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
         raise SiteError(
-            f"{path} is unreadable ({exc})", hint="move it away to start the batch afresh"
+            f"{where} is unreadable ({exc})", hint="move it away to start the batch afresh"
         ) from exc
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
-        raise SiteError(f"{path} is not a newsvoice {MANIFEST_VERSION} manifest")
+        raise SiteError(f"{where} is not a newsvoice {MANIFEST_VERSION} manifest")
     items = data.get("items", {})
     return items if isinstance(items, dict) else {}
 
 
-def write_manifest(root: Path, items: dict[str, dict[str, Any]]) -> None:
+def write_manifest(root: Path | Destination, items: dict[str, dict[str, Any]]) -> None:
+    dest = root if isinstance(root, Destination) else destination(root)
     data = {"version": MANIFEST_VERSION, "newsvoice": __version__, "items": items}
-    path = manifest_path(root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    dest.write(
+        MANIFEST.as_posix(), (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
+    )
 
 
 def _entry(result: ItemResult) -> dict[str, Any]:
@@ -305,36 +331,6 @@ def _local(tasks: list[Task], jobs: int) -> Iterator[ItemResult]:
                 future.cancel()
 
 
-def _dask(tasks: list[Task], address: str) -> Iterator[ItemResult]:
-    try:
-        from distributed import Client, as_completed
-    except ImportError as exc:
-        raise ConfigError(
-            "--scheduler needs Dask", hint="pip install 'newsvoice[cluster]'"
-        ) from exc
-    try:
-        client = Client(address, set_as_default=False, timeout="20s")  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError) as exc:
-        raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
-    with client:
-        futures = {
-            client.submit(
-                run_one, task, pure=False, retries=2, key=f"newsvoice-{n}-{os.getpid()}"
-            ): task
-            for n, task in enumerate(tasks)
-        }
-        for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
-            try:
-                yield future.result()
-            except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker: the task's workers all died
-                yield ItemResult(
-                    futures[future].source,
-                    "failed",
-                    error=f"the cluster could not run it: {one_line(exc)}",
-                    exit=int(ExitStatus.INTERNAL),
-                )
-
-
 def run_batch(
     sources: Sequence[str],
     options: BatchOptions,
@@ -345,14 +341,19 @@ def run_batch(
         raise ConfigError("give exactly one of --site DIR and --out DIR")
     scheduler = options.scheduler or os.environ.get(SCHEDULER_ENV) or None
     options = replace(options, scheduler=scheduler, jobs=max(1, options.jobs))
-    root = options.root
     if options.site is not None:
         from .podcast.publish import site_config
 
-        site_config(options.site, options.base_url)  # a bad site stops us before any work
+        if is_store_url(options.site):
+            raise ConfigError(
+                f"--site {options.site}: a podcast site is a folder here",
+                hint="use --out URL for an object store, or publish to a folder and sync it",
+            )
+        site_config(Path(options.site), options.base_url)  # a bad site stops us before any work
+    dest = options.destination
     load_options = Options(allow_private=options.allow_private, encoding=options.encoding)
-    with folder_lock(root, wait=0.5, name="batch.lock"):
-        manifest = read_manifest(root)
+    with dest.lock("batch.lock", 0.5):
+        manifest = read_manifest(dest)
         found, results = expand_sources(sources, load_options)
         tasks = []
         for source in found:
@@ -361,7 +362,7 @@ def run_batch(
                 options.resume
                 and previous
                 and previous.get("status") == "done"
-                and _still_there(root, previous.get("outputs", {}))
+                and still_there(dest, previous.get("outputs", {}))
             ):
                 results.append(
                     ItemResult(
@@ -378,10 +379,15 @@ def run_batch(
         for result in results:
             if on_result:
                 on_result(result)
-        runner = _dask(tasks, scheduler) if scheduler else _local(tasks, options.jobs)
+        if scheduler:
+            from .cluster import run_on_cluster
+
+            runner = run_on_cluster(tasks, scheduler, dest)
+        else:
+            runner = _local(tasks, options.jobs)
         for result in runner:
             manifest[result.source] = _entry(result)
-            write_manifest(root, manifest)
+            write_manifest(dest, manifest)
             results.append(result)
             if on_result:
                 on_result(result)

@@ -155,8 +155,10 @@ def _finish(loading: Loading) -> None:
 
 
 CacheOption = Annotated[
-    Path | None,
-    typer.Option("--cache", metavar="DIR", help="Sentence cache (default: user cache dir)."),
+    str | None,
+    typer.Option(
+        "--cache", metavar="DIR", help="Sentence cache: a folder or an fsspec URL (s3://...)."
+    ),
 ]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")]
 JobsOption = Annotated[
@@ -673,8 +675,12 @@ def batch(
         typer.Option("--site", metavar="DIR", help="Publish every article into this site."),
     ] = None,
     out: Annotated[
-        Path | None,
-        typer.Option("--out", metavar="DIR", help="Or write EPUB, MP3, VTT, chapters per article."),
+        str | None,
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="Or write EPUB, MP3, VTT, chapters per article (a folder or an fsspec URL).",
+        ),
     ] = None,
     base_url: Annotated[
         str | None,
@@ -689,8 +695,10 @@ def batch(
         typer.Option("--jobs", metavar="N", help="Articles in parallel (default: cores)."),
     ] = None,
     cache_dir: Annotated[
-        Path | None,
-        typer.Option("--cache", metavar="DIR", help="Sentence cache (may be a shared directory)."),
+        str | None,
+        typer.Option(
+            "--cache", metavar="DIR", help="Sentence cache: a folder or an fsspec URL (s3://...)."
+        ),
     ] = None,
     no_cache: NoCacheOption = False,
     resume: Annotated[

@@ -60,7 +60,7 @@ class NarrationOptions:
     jobs: int | None = None
     captions: CaptionPolicy = CaptionPolicy.SKIP
     lexicons: tuple[Path, ...] = ()
-    cache_dir: Path | None = None  # None: NEWSVOICE_CACHE or the user cache directory
+    cache_dir: Path | str | None = None  # None: NEWSVOICE_CACHE or the user cache directory
     use_cache: bool = True
     progress: Callable[[int], None] | None = None
     start_progress: Callable[[int], None] | None = None

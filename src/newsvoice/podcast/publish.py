@@ -61,7 +61,7 @@ class PublishOptions:
     base_url: str | None = None  # overrides the config's; seeds a new config
     voice: str | None = None  # None: the config's voice
     online: bool = False  # "auto" may choose an online voice (gTTS)
-    cache_dir: Path | None = None
+    cache_dir: Path | str | None = None  # a folder or an fsspec URL
     use_cache: bool = True
     jobs: int | None = None
     readalong: bool = False  # also a read-along EPUB (Media Overlays) per episode

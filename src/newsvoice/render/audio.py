@@ -72,7 +72,7 @@ class AudioOptions:
     jobs: int | None = None
     captions: CaptionPolicy = CaptionPolicy.SKIP
     lexicons: tuple[Path, ...] = ()
-    cache_dir: Path | None = None  # None: NEWSVOICE_CACHE or the user cache directory
+    cache_dir: Path | str | None = None  # None: NEWSVOICE_CACHE or the user cache directory
     use_cache: bool = True
     bitrate: str = "64k"
     sample_rate: int = 44100

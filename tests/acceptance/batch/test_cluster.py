@@ -35,7 +35,7 @@ def cluster() -> Iterator[tuple[str, distributed.Client]]:
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",  # never the default port another cluster holds
             silence_logs=40,
         ) as local,
         distributed.Client(local) as client,
