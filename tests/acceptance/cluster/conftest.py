@@ -113,6 +113,10 @@ def cluster() -> Iterator[Cluster]:
     if os.geteuid() != 0:
         pytest.skip("starting workers as another user needs root (CI runs as root)")
     python = interpreter()
+    site = sysconfig.get_paths()["purelib"]
+    probe = f"import site; site.addsitedir({site!r}); import newsvoice, distributed"
+    if not _runs_as(USER, [python, "-S", "-c", probe]):
+        pytest.skip(f"the user {USER} cannot read this checkout and its venv ({site})")
     with s3_server(BUCKET) as s3:
         yield from _cluster(python, s3)
 
