@@ -27,9 +27,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .batch import ItemResult, Task, run_one, still_there
+from .batch import BatchOptions, ItemResult, Task, run_one, still_there
 from .errors import ConfigError, ExitStatus, NewsvoiceError, SiteError, one_line, reason
-from .extract.rules import load_rules
 from .sources import Options, is_url, read
 
 if TYPE_CHECKING:
@@ -58,25 +57,9 @@ class Landed:
     files: dict[str, bytes] = field(default_factory=dict)  # name in the destination → bytes
 
 
-def ship(task: Task, dest: Destination) -> Shipment | ItemResult:
-    """Client side: everything a worker needs that is on this machine (a failed result when a
-    source cannot be read)."""
-    options = task.options
-    payload = None
-    if not is_url(task.source):
-        try:
-            load_options = Options(
-                allow_private=options.allow_private,
-                encoding=options.encoding,
-                rules=load_rules(options.rules),
-            )
-            payload = read(task.source, load_options)
-        except NewsvoiceError as exc:
-            return ItemResult(task.source, "failed", error=str(exc), exit=int(exc.exit_code))
-    previous = task.previous or {}
-    present = None
-    if previous.get("status") == "done":
-        present = still_there(dest, previous.get("outputs", {}))
+def user_files(options: BatchOptions) -> Shipment:
+    """The text of the user's files every task needs (read once per batch): the ``--rules``
+    files and a ``--voice`` preset file."""
     try:
         rules = tuple((p.name, p.read_text("utf-8")) for p in options.rules)
         preset = None
@@ -87,10 +70,29 @@ def ship(task: Task, dest: Destination) -> Shipment | ItemResult:
         raise ConfigError(f"cannot read a file to send to the cluster: {reason(exc)}") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"a file to send to the cluster is not UTF-8: {exc}") from exc
+    return Shipment(Task("", options), rules, preset)
+
+
+def ship(task: Task, dest: Destination, files: Shipment | None = None) -> Shipment | ItemResult:
+    """Client side: everything a worker needs that is on this machine (a failed result when a
+    source cannot be read). ``files``: the batch's ``user_files``, read once."""
+    options = task.options
+    files = files or user_files(options)
+    payload = None
+    if not is_url(task.source):
+        try:
+            load_options = Options(allow_private=options.allow_private, encoding=options.encoding)
+            payload = read(task.source, load_options)
+        except NewsvoiceError as exc:
+            return ItemResult(task.source, "failed", error=str(exc), exit=int(exc.exit_code))
+    previous = task.previous or {}
+    present = None
+    if previous.get("status") == "done":
+        present = still_there(dest, previous.get("outputs", {}))
     return Shipment(
         replace(task, payload=payload, present=present, fingerprint=options.fingerprint()),
-        rules,
-        preset,
+        files.rules,
+        files.preset,
         to_client=dest.folder is not None,
     )
 
@@ -187,6 +189,7 @@ def run_on_cluster(tasks: list[Task], address: str, dest: Destination) -> Iterat
                 client.register_plugin(_warmup_plugin(options.voice, options.online))
         threads = sum(client.nthreads().values()) or 1  # type: ignore[no-untyped-call]
         window = max(4, IN_FLIGHT_PER_THREAD * threads)
+        files = user_files(tasks[0].options) if tasks else None
         waiting = iter(enumerate(tasks))
         running: dict[Any, Task] = {}
         done = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]
@@ -198,7 +201,7 @@ def run_on_cluster(tasks: list[Task], address: str, dest: Destination) -> Iterat
                 if task.options.site is not None:  # workers see the site: the shared way
                     future = client.submit(run_one, task, pure=False, retries=RETRIES, key=key)
                 else:
-                    shipment = ship(task, dest)
+                    shipment = ship(task, dest, files)
                     if isinstance(shipment, ItemResult):
                         yield shipment
                         continue

@@ -11,7 +11,6 @@ endpoint come from the backend's usual settings (for S3: ``AWS_ACCESS_KEY_ID``,
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import re
 from abc import ABC, abstractmethod
@@ -22,7 +21,7 @@ from .errors import ConfigError, SiteError, reason
 from .io import folder_lock, sha256_file, write_atomic
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    import contextlib
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
@@ -163,13 +162,7 @@ class Store(Destination):
         from .narration.cache import default_cache_dir
 
         digest = hashlib.sha256(self.url.encode("utf-8")).hexdigest()[:16]
-        return _local_lock(default_cache_dir().parent / "locks" / digest, name, wait)
-
-
-@contextlib.contextmanager
-def _local_lock(folder: Path, name: str, wait: float) -> Iterator[None]:
-    with folder_lock(folder, wait=wait, name=name):
-        yield
+        return folder_lock(default_cache_dir().parent / "locks" / digest, wait=wait, name=name)
 
 
 def _why(exc: BaseException) -> str:
