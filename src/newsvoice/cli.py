@@ -571,8 +571,28 @@ def braille(
 
 
 SiteOption = Annotated[
-    Path, typer.Option("--site", metavar="DIR", help="The site folder (feed, pages, episodes).")
+    str,
+    typer.Option(
+        "--site",
+        metavar="DIR|URL",
+        help="The site folder (feed, pages, episodes), or an object-store URL (s3://bucket/prefix/).",
+    ),
 ]
+
+
+@contextlib.contextmanager
+def _site(target: str, *, media: bool = False) -> Iterator[Path]:
+    """The site as a folder for the block: itself, or a mirror of the object store at the URL
+    (see ``podcast.remote``), whose changes are uploaded when the block succeeds."""
+    from .storage import is_store_url
+
+    if is_store_url(target):
+        from .podcast.remote import remote_site
+
+        with remote_site(target, media=media) as mirror:
+            yield mirror
+    else:
+        yield Path(target[len("file://") :] if target.lower().startswith("file://") else target)
 
 
 @app.command()
@@ -623,22 +643,23 @@ def publish(
     articles = _articles(loading)
     if not articles:
         _finish(loading)
-    results = publish_site(
-        articles,
-        site,
-        PublishOptions(
-            base_url=base_url,
-            voice=voice,
-            online=online,
-            jobs=jobs,
-            cache_dir=cache_dir,
-            use_cache=not no_cache,
-            readalong=readalong,
-            daisy=daisy,
-            braille=braille,
-            progress=None if as_json else _note("narrating"),
-        ),
-    )
+    with _site(site) as folder:
+        results = publish_site(
+            articles,
+            folder,
+            PublishOptions(
+                base_url=base_url,
+                voice=voice,
+                online=online,
+                jobs=jobs,
+                cache_dir=cache_dir,
+                use_cache=not no_cache,
+                readalong=readalong,
+                daisy=daisy,
+                braille=braille,
+                progress=None if as_json else _note("narrating"),
+            ),
+        )
     for result in results:
         if as_json:
             print(json.dumps(result.to_dict(), ensure_ascii=False))
@@ -656,7 +677,9 @@ def publish(
                 file=sys.stderr,
             )
     if not as_json:
-        print(f"feed: {site / 'feed.xml'}", file=sys.stderr)
+        print(
+            f"feed: {site.rstrip('/') if '://' in site else Path(site)}/feed.xml", file=sys.stderr
+        )
     _finish(loading)
 
 
@@ -819,7 +842,9 @@ feed_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(feed_app, name="feed")
-SiteArgument = Annotated[Path, typer.Argument(metavar="DIR", help="The site folder.")]
+SiteArgument = Annotated[
+    str, typer.Argument(metavar="DIR|URL", help="The site folder, or its object-store URL.")
+]
 
 
 @feed_app.command("init")
@@ -882,8 +907,12 @@ def feed_init(
         PodcastConfig(explicit=explicit, locked=not unlocked),
         **{k: v for k, v in values.items() if v is not None},  # type: ignore[arg-type]
     )
-    path = write_config(site, config, force=force)
-    print(f"wrote {path}", file=sys.stderr)
+    with _site(site) as folder:
+        path = write_config(folder, config, force=force)
+    print(
+        f"wrote {site.rstrip('/')}/{path.name}" if "://" in site else f"wrote {path}",
+        file=sys.stderr,
+    )
 
 
 @feed_app.command("check")
@@ -894,7 +923,8 @@ def feed_check(
     """Check the published site: feed fields, enclosure sizes, chapters, transcripts, pages."""
     from .podcast.check import check_site
 
-    findings = check_site(site)
+    with _site(site, media=True) as folder:
+        findings = check_site(folder)
     if as_json:
         print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False))
     else:
@@ -918,13 +948,14 @@ def feed_remove(
     """Take an episode out of the site: its item, its page and its files."""
     from .podcast.publish import remove
 
-    episode = remove(site, key)
+    with _site(site) as folder:
+        episode = remove(folder, key)
     print(f"removed episodes/{episode.slug}/ ({episode.headline})", file=sys.stderr)
 
 
 @feed_app.command("serve")
 def feed_serve(
-    site: SiteArgument,
+    site: Annotated[Path, typer.Argument(metavar="DIR", help="The site folder.")],
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
     bind: Annotated[
         str, typer.Option("--bind", metavar="ADDRESS", help="Address to listen on.")

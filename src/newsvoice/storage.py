@@ -22,6 +22,7 @@ from .io import folder_lock, sha256_file, write_atomic
 
 if TYPE_CHECKING:
     import contextlib
+    from collections.abc import Sequence
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
@@ -157,6 +158,55 @@ class Store(Destination):
     def sha256(self, name: str) -> str | None:
         data = self.read(name)
         return hashlib.sha256(data).hexdigest() if data is not None else None
+
+    def files(self) -> dict[str, int]:
+        """Every object under the prefix: relative name → size in bytes."""
+        try:
+            found = self.fs.find(self.path, detail=True)
+        except FileNotFoundError:
+            return {}
+        except Exception as exc:
+            raise SiteError(f"cannot list {self.url}: {_why(exc)}") from exc
+        start = len(self.path) + 1
+        return {
+            str(key)[start:]: int(info.get("size") or 0)
+            for key, info in found.items()
+            if info.get("type") != "directory" and str(key).startswith(self.path + "/")
+        }
+
+    def read_many(self, names: Sequence[str]) -> dict[str, bytes]:
+        """The bytes of each named object, fetched concurrently."""
+        if not names:
+            return {}
+        keys = [self._key(name) for name in names]
+        try:
+            found = self.fs.cat(keys, on_error="raise")
+        except Exception as exc:
+            raise SiteError(f"cannot read {self.url}: {_why(exc)}") from exc
+        if not isinstance(found, dict):  # one key: fsspec returns the bytes alone
+            found = {keys[0]: found}
+        return {name: bytes(found[key]) for name, key in zip(names, keys, strict=True)}
+
+    def put_typed(self, name: str, local: Path, content_type: str | None) -> None:
+        """``put``, telling the store the object's media type (served as Content-Type)."""
+        protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
+        s3 = content_type is not None and bool({"s3", "s3a"} & set(protocols))
+        try:  # s3fs sends ContentType on; other backends guess it from the name
+            self.fs.put_file(
+                str(local), self._key(name), **({"ContentType": content_type} if s3 else {})
+            )
+        except Exception as exc:
+            raise SiteError(f"cannot write {self._url(name)}: {_why(exc)}") from exc
+
+    def delete(self, names: Sequence[str]) -> None:
+        if not names:
+            return
+        try:
+            self.fs.rm([self._key(name) for name in names])
+        except FileNotFoundError:
+            pass
+        except Exception as exc:
+            raise SiteError(f"cannot delete in {self.url}: {_why(exc)}") from exc
 
     def lock(self, name: str, wait: float) -> contextlib.AbstractContextManager[None]:
         from .narration.cache import default_cache_dir

@@ -77,3 +77,31 @@ def test_two_holders_of_a_destinations_lock_exclude_each_other(dest: Folder | St
         dest.lock("batch.lock", 0.1),
     ):
         pass
+
+
+@pytest.mark.network_loopback
+def test_a_store_lists_reads_many_types_and_deletes(
+    s3_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+
+    from tests.helpers import _s3_client
+
+    for key, value in s3_env.items():
+        monkeypatch.setenv(key, value)
+    store = Store(f"s3://unit/{tmp_path.name}/")
+    assert store.files() == {}
+    store.write("a.txt", b"one")
+    store.write("b/c.txt", b"three")
+    assert store.files() == {"a.txt": 3, "b/c.txt": 5}
+    assert store.read_many(["a.txt"]) == {"a.txt": b"one"}
+    assert store.read_many(["a.txt", "b/c.txt"]) == {"a.txt": b"one", "b/c.txt": b"three"}
+    local = tmp_path / "x.mp3"
+    local.write_bytes(b"ID3")
+    store.put_typed("x.mp3", local, "audio/mpeg")
+    client = _s3_client(boto3, s3_env)
+    head = client.head_object(Bucket="unit", Key=f"{tmp_path.name}/x.mp3")
+    client.close()
+    assert head["ContentType"] == "audio/mpeg"
+    store.delete(["a.txt", "x.mp3"])
+    assert store.files() == {"b/c.txt": 5}

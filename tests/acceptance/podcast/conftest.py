@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,61 @@ def write_sources(directory: Path) -> list[Path]:
             sources.append(path)
     assert len(sources) == 6
     return sources
+
+
+# The update the kill tests make: a published page corrected, and a new short one.
+EDITED_ID = "4a44ab3e4c41"  # a 186-word page of the published six
+EDITED_SENTENCE = "but failed to do so."
+KILL_EDIT = "but could not save him."
+SHORT_ID = "35b158918c67"  # a 161-word corpus page: a short new episode
+
+
+def update_sources(work: Path) -> list[Path]:
+    edited = work / "corrected.html"
+    original = next(p.html for p in pages() if p.id.startswith(EDITED_ID))
+    assert EDITED_SENTENCE in original
+    edited.write_text(original.replace(EDITED_SENTENCE, KILL_EDIT), "utf-8")
+    short = work / "short.html"
+    short.write_text(next(p.html for p in pages() if p.id.startswith(SHORT_ID)), "utf-8")
+    return [edited, short]
+
+
+KILLER = Path(__file__).with_name("killer.py")
+
+
+class Killer:
+    """``killer.py --serve``: killed publish runs forked from one process that has imported
+    newsvoice already (each run is still a whole process, killed by a real SIGKILL)."""
+
+    def __init__(self, extra_env: dict[str, str] | None = None) -> None:
+        env = {**os.environ, **(extra_env or {}), "PYTHONIOENCODING": "utf-8"}
+        env.pop("NEWSVOICE_DEBUG", None)
+        self.process = subprocess.Popen(
+            [sys.executable, str(KILLER), "--serve"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env, cwd=ROOT,
+        )  # fmt: skip
+        self.lock = threading.Lock()
+
+    def run(
+        self, point: int, argv: list[str], *, store: bool = False
+    ) -> subprocess.CompletedProcess[str]:
+        """``newsvoice ARGV`` killed at its ``point``th change to the file system (``store``:
+        to the object store)."""
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        request = {"point": point, "argv": argv, "store": store}
+        with self.lock:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+            answer = json.loads(self.process.stdout.readline())
+        return subprocess.CompletedProcess(argv, answer["status"], "", answer["stderr"])
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+        self.process.stdout.close()
 
 
 @pytest.fixture(scope="session")

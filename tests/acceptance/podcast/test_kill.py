@@ -4,7 +4,6 @@ with the length it states; a rerun completes. Two publishers at once lose no ite
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import random
@@ -12,30 +11,23 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import feedparser
 import pytest
 
-from bench.zyte import pages
 from newsvoice.podcast.check import check_site
 
-from .conftest import ROOT, SEED_HTML, Site, publish, results
+from .conftest import ROOT, SEED_HTML, Killer, Site, publish, results, update_sources
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
-KILLER = Path(__file__).with_name("killer.py")
 NEW_ARTICLE = ROOT / "samples" / "localnews-council-budget.html"
 OTHER_ARTICLE = ROOT / "samples" / "science-explainer.html"
-EDITED_ID = "4a44ab3e4c41"  # a 186-word page of the published six
-EDITED_SENTENCE = "but failed to do so."
-KILL_EDIT = "but could not save him."
-SHORT_ID = "35b158918c67"  # a 161-word corpus page: a short new episode
 
 
 def feed_state(root: Path) -> dict[str, tuple[str, int]]:
@@ -51,36 +43,6 @@ def feed_state(root: Path) -> dict[str, tuple[str, int]]:
         assert path.stat().st_size == int(enclosure.length), name
         state[entry.id] = (enclosure.href, int(enclosure.length))
     return state
-
-
-class Killer:
-    """``killer.py --serve``: killed publish runs forked from one process that has imported
-    newsvoice already (each run is still a whole process, killed by a real SIGKILL)."""
-
-    def __init__(self) -> None:
-        env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-        env.pop("NEWSVOICE_DEBUG", None)
-        self.process = subprocess.Popen(
-            [sys.executable, str(KILLER), "--serve"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env, cwd=ROOT,
-        )  # fmt: skip
-        self.lock = threading.Lock()
-
-    def run(self, point: int, argv: list[str]) -> subprocess.CompletedProcess[str]:
-        assert self.process.stdin is not None
-        assert self.process.stdout is not None
-        with self.lock:
-            self.process.stdin.write(json.dumps({"point": point, "argv": argv}) + "\n")
-            self.process.stdin.flush()
-            answer = json.loads(self.process.stdout.readline())
-        return subprocess.CompletedProcess(argv, answer["status"], "", answer["stderr"])
-
-    def close(self) -> None:
-        assert self.process.stdin is not None
-        assert self.process.stdout is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=60)
-        self.process.stdout.close()
 
 
 @pytest.fixture(scope="module")
@@ -108,13 +70,7 @@ def update(
     its number of kill points, counted by an uninterrupted run on a scratch copy with a warm
     cache. Short articles keep each of the many killed runs quick."""
     work = tmp_path_factory.mktemp("kill")
-    edited = work / "corrected.html"
-    original = next(p.html for p in pages() if p.id.startswith(EDITED_ID))
-    assert EDITED_SENTENCE in original
-    edited.write_text(original.replace(EDITED_SENTENCE, KILL_EDIT), "utf-8")
-    short = work / "short.html"
-    short.write_text(next(p.html for p in pages() if p.id.startswith(SHORT_ID)), "utf-8")
-    sources = [edited, short]
+    sources = update_sources(work)
     counts = []
     for attempt in range(2):  # the first run warms the cache; the second is the one to count
         scratch = work / f"scratch-{attempt}"
