@@ -7,6 +7,7 @@ Times are integer milliseconds taken from PCM sample counts, never from the enco
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -108,12 +109,19 @@ def _vtt_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# spaces a line never breaks at: before closing guillemets and French-spaced ! ? : ; and
+# after opening guillemets (« Oui », a-t-il dit)
+_GLUED = re.compile(r" (?=[»›!?:;])|(?<=[«‹]) ")
+
+
 def _cues(segment: TimedSegment) -> list[tuple[int, int, list[str]]]:
     """A sentence as one or more cues of at most two 65-character lines, the sentence's time
     shared out by length."""
-    lines = textwrap.wrap(
-        " ".join(segment.text.split()), VTT_LINE, break_long_words=True, break_on_hyphens=False
-    ) or [""]
+    text = _GLUED.sub("\u00a0", " ".join(segment.text.split()))
+    lines = [
+        line.replace("\u00a0", " ")
+        for line in textwrap.wrap(text, VTT_LINE, break_long_words=True, break_on_hyphens=False)
+    ] or [""]
     groups = [lines[i : i + VTT_LINES] for i in range(0, len(lines), VTT_LINES)]
     total = sum(len(" ".join(g)) for g in groups) or 1
     cues = []

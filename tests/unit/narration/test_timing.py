@@ -247,3 +247,21 @@ def test_timing_table_to_dict_matches_the_table() -> None:
     assert [c["start_ms"] for c in data["chapters"]] == [c.start_ms for c in table.chapters]
     assert [s["text"] for s in data["segments"]] == TEXTS
     json.dumps(data)
+
+
+@pytest.mark.parametrize("width", range(40, 80, 3))
+def test_webvtt_never_breaks_a_line_inside_french_guillemets_or_before_its_punctuation(
+    width: int,
+) -> None:
+    # the sentence's words laid so that, at some width, a plain wrap would put « or » or ?
+    # at a line's edge; the cue lines keep them with their words
+    text = "x" * (width % 9) + " « Mais pour que ça fonctionne, ça ne doit pas nuire aux autres " \
+        "modes de mobilité durable et c’est ce qui est arrivé l’an passé », a dit M. " \
+        "Caldwell. Pourquoi ? Parce que : voilà ; rien."  # fmt: skip
+    segment = TimedSegment(0, 0, 0, 9000, text)
+    table = TimingTable((segment,), (TimedChapter("Body", 0, 9000),), 9000)
+    lines = [line for cue in parse_vtt(webvtt(table)) for line in cue.lines]
+    assert " ".join(lines) == text
+    for line in lines:
+        assert not line.startswith(("»", "?", ":", ";")), line
+        assert not line.endswith("«"), line
