@@ -73,9 +73,9 @@ lint: $(INSTALLED) ## ruff check and ruff format --check
 typecheck: $(INSTALLED) ## mypy (strict) over src/newsvoice
 	$(BIN)/mypy
 
-bench: $(INSTALLED) ## one report: extraction vs trafilatura, narration vs raw engine, warm vs cold, batch jobs 1/2/cluster, peak memory
+bench: $(INSTALLED) ## one report: extraction vs trafilatura, narration vs raw engine, warm vs cold, jobs 1/2 (seed, 8-article edition), batch jobs 1/2/cluster, publish time by site size, peak memory
 	@status=0; \
-	for part in extraction narration batch memory; do \
+	for part in extraction narration batch publish memory; do \
 		printf '\n'; $(BIN)/python -m bench.$$part || status=1; \
 	done; exit $$status
 

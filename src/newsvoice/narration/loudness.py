@@ -32,6 +32,7 @@ OVERSAMPLE = 4
 INTERSAMPLE_DB = 3.5
 PEAK_PAD = 32  # samples of context around a candidate peak
 LIMIT_PASSES = 4
+CEILING_SLACK = 1e-5  # 0.0001 dB: a peak this close to the ceiling is at it
 
 
 def _biquad_shelf(rate: int) -> tuple[list[float], list[float]]:
@@ -274,13 +275,18 @@ def _peak_magnitudes(track: np.ndarray) -> np.ndarray:
     return out
 
 
-def _true_peaks(track: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+def _true_peaks(
+    track: np.ndarray, level: float, near: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The indices (sorted) of the samples whose true peak, the largest magnitude among the
     sample and the points interpolated after it, reaches ``level``, and those peaks. Only
-    samples within INTERSAMPLE_DB of ``level`` are candidates: ranges of PEAK_PAD samples
-    around them are joined end to end and oversampled in one pass; a range's edges, which
-    see its neighbour's samples, are not used."""
+    samples within INTERSAMPLE_DB of ``level`` are candidates (and with ``near``, sorted
+    indices, only those within PEAK_PAD of one of them): ranges of PEAK_PAD samples around
+    them are joined end to end and oversampled in one pass; a range's edges, which see its
+    neighbour's samples, are not used."""
     hits = np.flatnonzero(np.abs(track) >= level * 10 ** (-INTERSAMPLE_DB / 20))
+    if near is not None and len(hits):
+        hits = hits[_within(hits, near, PEAK_PAD)]
     if not len(hits):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     ranges = _ranges(hits, 2 * PEAK_PAD, PEAK_PAD, PEAK_PAD, len(track))
@@ -291,6 +297,17 @@ def _true_peaks(track: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray
     inner |= (source < margin) | (source >= len(track) - margin)  # true edges of the track
     keep = inner & (peaks >= level)
     return source[keep], peaks[keep]
+
+
+def _within(values: np.ndarray, sorted_points: np.ndarray, distance: int) -> np.ndarray:
+    """A mask of the ``values`` within ``distance`` of one of ``sorted_points``."""
+    if not len(sorted_points):
+        return np.zeros(len(values), dtype=bool)
+    after = np.searchsorted(sorted_points, values)
+    right = sorted_points[np.minimum(after, len(sorted_points) - 1)]
+    left = sorted_points[np.maximum(after - 1, 0)]
+    mask: np.ndarray = (np.abs(right - values) <= distance) | (np.abs(values - left) <= distance)
+    return mask
 
 
 def true_peak_db(track: np.ndarray) -> float:
@@ -350,11 +367,15 @@ def _limiter_gain(
     return ranges.source, np.minimum(smooth, gain)
 
 
-def _limit(track: np.ndarray, rate: int, ceiling_db: float) -> tuple[np.ndarray, np.ndarray]:
-    """Where the limiter acts, and its gain there."""
+def _limit(
+    track: np.ndarray, rate: int, ceiling_db: float, near: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where the limiter acts, and its gain there (``near``: look only around these samples,
+    the ones the last pass changed; a true peak depends on the samples within the
+    interpolator's 12 on either side, so no other can have changed)."""
     ceiling = 10 ** (ceiling_db / 20)
-    where, peaks = _true_peaks(track, ceiling)
-    over = peaks > ceiling
+    where, peaks = _true_peaks(track, ceiling, near)
+    over = peaks > ceiling * (1 + CEILING_SLACK)  # (float32 rounding alone: done)
     if not over.any():
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     return _limiter_gain(where[over], ceiling / peaks[over], len(track), max(1, rate // 100))
@@ -364,11 +385,14 @@ def limit(track: np.ndarray, rate: int, ceiling_db: float) -> np.ndarray:
     """A look-ahead limiter on the oversampled envelope: no true peak passes the ceiling, and
     the gain moves smoothly over about 10 ms. Only the samples near a peak are touched."""
     out = np.array(track, dtype=np.float32)
+    changed = None
     for _ in range(LIMIT_PASSES):  # a changing gain can itself raise an inter-sample peak a
-        where, gain = _limit(out, rate, ceiling_db)  # hair: look again
+        where, gain = _limit(out, rate, ceiling_db, changed)  # hair: look again, near it
         if not len(where):
             break
+        touched = gain < 1
         out[where] = out[where] * gain
+        changed = where[touched]
     return out
 
 

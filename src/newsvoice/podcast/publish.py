@@ -44,7 +44,7 @@ from .listening import EMBED_NAME, OEMBED_NAME, embed_page, episode_page, oembed
 from .site import ASSETS, FAVICON_NAME, FAVICON_PX, SEARCH_NAME, asset, index_pages, search_index
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Collection, Sequence
 
     from ..model import Article
     from ..render.audio import AudioResult
@@ -54,6 +54,7 @@ ART_SIZE = (1400, 1400)
 STAGING = "staging"
 STALE_STAGING_SECONDS = 24 * 3600
 PAGE_NAME = "index.html"
+PAGES_STAMP = "pages"  # in .newsvoice/: what the episode pages were rendered with
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,8 +363,21 @@ def _tidy(folder: Path, episode: Episode) -> None:
             path.unlink(missing_ok=True)
 
 
-def render_site(site: Path, config: PodcastConfig, episodes: Sequence[Episode]) -> None:
-    """The feed first (one rename), then the pages and assets."""
+def _pages_stamp(config: PodcastConfig) -> bytes:
+    """What every episode page depends on besides its episode: the settings and the version."""
+    return f"{__version__}\n{config!r}\n".encode()
+
+
+def render_site(
+    site: Path,
+    config: PodcastConfig,
+    episodes: Sequence[Episode],
+    changed: Collection[str] | None = None,
+) -> None:
+    """The feed first (one rename), then the pages and assets. ``changed``: the ids of the
+    episodes whose pages may be out of date; the others' pages are left alone while the
+    settings and the newsvoice version they were rendered with (``.newsvoice/pages``) are
+    the same. None: every page."""
     feed_path = site / FEED_NAME
     existing = read_feed(feed_path)
     artwork = _artwork(site, config)
@@ -371,8 +385,22 @@ def render_site(site: Path, config: PodcastConfig, episodes: Sequence[Episode]) 
     old = feed_path.read_bytes() if existing is not None else None
     if old is None or not same_items(old, feed):
         write_atomic(feed_path, feed)
+    stamp_path = site / STATE_DIR / PAGES_STAMP
+    stamp = _pages_stamp(config)
+    try:
+        current = stamp_path.read_bytes() == stamp
+    except OSError:
+        current = False
+    names = (PAGE_NAME, EMBED_NAME, OEMBED_NAME) if config.base_url else (PAGE_NAME, EMBED_NAME)
     for episode in episodes:
         folder = episodes_dir(site) / episode.slug
+        if (
+            current
+            and changed is not None
+            and episode.id not in changed
+            and all((folder / name).is_file() for name in names)  # (a killed run's may not be)
+        ):
+            continue
         _write_if_changed(folder / PAGE_NAME, episode_page(config, episode))
         _write_if_changed(folder / EMBED_NAME, embed_page(config, episode))
         if config.base_url:
@@ -387,6 +415,9 @@ def render_site(site: Path, config: PodcastConfig, episodes: Sequence[Episode]) 
     for stale in site.glob("index-*.html"):  # pages past the last, after removals
         if stale.name not in pages:
             stale.unlink(missing_ok=True)
+    if not current:
+        stamp_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(stamp_path, stamp)
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
@@ -478,8 +509,9 @@ def _publish_locked(site: Path, config: PodcastConfig, built: Sequence[_Built]) 
             write_record(site, episode)
         by_id[article.id] = episode
         results.append(_result(config, episode, status, item.audio))
-    episodes = read_records(site)
-    render_site(site, config, episodes)
+    episodes = sorted(by_id.values(), key=lambda e: (e.published, e.id), reverse=True)
+    changed = {r.id for r in results if r.status != "unchanged"}
+    render_site(site, config, episodes, changed)
     # every episode of this run, changed or not: a run killed between a record and this
     # clean-up left older files that the next (unchanged) run must still remove
     for item in built:
@@ -508,6 +540,6 @@ def remove(site: Path, key: str) -> Episode:
             (folder / RECORD_NAME).unlink()
         except OSError as exc:
             raise SiteError(f"cannot remove {folder}: {reason(exc)}") from exc
-        render_site(site, config, [r for r in records if r is not episode])
+        render_site(site, config, [r for r in records if r is not episode], changed=())
         shutil.rmtree(folder, ignore_errors=True)
     return episode

@@ -148,3 +148,19 @@ def test_limiter_gain_moves_smoothly() -> None:
     gain = limited / track
     # held for ±10 ms and averaged over 10 ms: no step bigger than a 240th of the reduction
     assert np.max(np.abs(np.diff(gain))) <= (1 - gain.min()) / 240 + 1e-6
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_limiters_later_passes_look_only_where_the_last_one_changed(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    levels = np.repeat(rng.uniform(0.05, 0.7, 96), 1000)
+    track = (rng.standard_normal(len(levels)) * levels).astype(np.float32)
+    reference = np.array(track)
+    for _ in range(loudness.LIMIT_PASSES):  # every pass over the whole track
+        where, gain = loudness._limit(reference, 24000, -1.5)
+        if not len(where):
+            break
+        reference[where] = reference[where] * gain
+    limited = loudness.limit(track, 24000, -1.5)
+    assert np.array_equal(limited, reference)
+    assert loudness.true_peak_db(limited) <= -1.5 + 1e-3

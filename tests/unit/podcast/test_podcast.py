@@ -243,3 +243,27 @@ def test_a_quote_in_another_language_keeps_it_in_the_transcript() -> None:
     assert spans["She summed it up:"] == (None, None)
     assert spans["es la fiesta más bonita del año,"] == ("es", "ltr")
     assert spans["شكرا على هذا اليوم الجميل"] == ("ar", "rtl")
+
+
+def test_only_the_changed_episodes_pages_are_rendered_again(tmp_path: Path) -> None:
+    from newsvoice.podcast.publish import render_site
+
+    ids = [f"158fc9ac-17da-586e-9946-7d52c21098f{n}" for n in range(3)]
+    episodes = [
+        episode(id=ident, slug=f"story-{n}", headline=f"Story {n}") for n, ident in enumerate(ids)
+    ]
+    for item in episodes:
+        (tmp_path / "episodes" / item.slug).mkdir(parents=True)
+    render_site(tmp_path, CONFIG, episodes, changed=())  # no stamp yet: every page
+    pages = [tmp_path / "episodes" / e.slug / "index.html" for e in episodes]
+    assert all(page.is_file() for page in pages)
+    for page in pages:
+        page.write_bytes(b"left alone")
+    (tmp_path / "episodes" / "story-2" / "embed.html").unlink()  # as a killed run may leave
+    render_site(tmp_path, CONFIG, episodes, changed={ids[0]})
+    assert pages[0].read_bytes() != b"left alone"  # changed
+    assert pages[1].read_bytes() == b"left alone"  # unchanged, complete: not rendered
+    assert pages[2].read_bytes() != b"left alone"  # unchanged, but missing a file
+    retitled = PodcastConfig(base_url=CONFIG.base_url, owner_email=CONFIG.owner_email, title="New")
+    render_site(tmp_path, retitled, episodes, changed=())  # new settings: every page
+    assert pages[1].read_bytes() != b"left alone"
