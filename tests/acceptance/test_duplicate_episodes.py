@@ -9,6 +9,7 @@ import sys
 from typing import TYPE_CHECKING
 
 import feedparser
+import pytest
 
 from newsvoice.podcast.episode import read_records
 from tests.acceptance.podcast.conftest import BASE_URL, ROOT, publish, results
@@ -40,8 +41,14 @@ def _feed_check(site: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_publishing_the_samples_makes_one_episode_per_article(tmp_path: Path) -> None:
-    site, cache = tmp_path / "site", tmp_path / "cache"
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One sentence cache for the module: the seed's sentences are spoken once."""
+    return tmp_path_factory.mktemp("cache")
+
+
+def test_publishing_the_samples_makes_one_episode_per_article(tmp_path: Path, cache: Path) -> None:
+    site = tmp_path / "site"
     out = _publish(site, SAMPLES, cache=cache)
     statuses = sorted(str(r["status"]) for r in out)
     assert statuses == ["added", "added", "added", "duplicate"]
@@ -64,8 +71,10 @@ def test_publishing_the_samples_makes_one_episode_per_article(tmp_path: Path) ->
     assert len(read_records(site)) == 3
 
 
-def test_the_page_published_after_its_text_copy_updates_that_episode(tmp_path: Path) -> None:
-    site, cache = tmp_path / "site", tmp_path / "cache"
+def test_the_page_published_after_its_text_copy_updates_that_episode(
+    tmp_path: Path, cache: Path
+) -> None:
+    site = tmp_path / "site"
     (first,) = _publish(site, TEXT, cache=cache)
     assert first["status"] == "added"
     (second,) = _publish(site, PAGE, cache=cache)

@@ -84,11 +84,11 @@ def update(
 def test_killed_at_steps_across_the_update(
     site: Site, update: tuple[list[Path], int], killers: list[Killer], tmp_path: Path
 ) -> None:
-    """Nine points spread evenly over the run, the last among them (faults/test_kill.py
+    """Five points spread evenly over the run, the last among them (faults/test_kill.py
     kills a publish at every point from the lock on; this is the same on a larger site)."""
     sources, points = update
     assert points >= 30
-    chosen = sorted({*range(1, points + 1, points // 8), points})
+    chosen = sorted({*range(points // 5, points + 1, points // 5), points})
     before = feed_state(site.root)
 
     def kill_at(point: int) -> None:
