@@ -3,9 +3,10 @@ each (from wait4) side by side:
 
 1. `newsvoice audio` on the seed and on an article ten times as long (the seed's body
    repeated ten times, so the warm cache makes it quick);
-2. an edition (one MP3) of 20 articles and one of 200: English pages of trafilatura's
-   evaluation set, 150 to 600 words each, read by espeak-ng (the engine does not change what
-   newsvoice holds, and espeak makes 200 articles quick to narrate), both with a warm cache.
+2. an edition (one MP3) of 20 articles and one of 200: the shortest English pages of
+   trafilatura's evaluation set with 100 words or more, read by espeak-ng (the engine does
+   not change what newsvoice holds, and espeak makes 200 articles quick to narrate), both
+   with a warm cache.
 
 Exits 1 if the long article or the 200-article edition needs more than 1.5× the peak of the
 short one.
@@ -22,6 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "samples" / "csmonitor-kerry-china.html"
 TARGET = 1.5
+WORDS = 100  # the edition's articles: the shortest English pages of at least this many words
 
 
 def long_article(folder: Path) -> Path:
@@ -41,18 +43,20 @@ def edition(folder: Path, count: int) -> Path:
     from newsvoice.errors import NewsvoiceError
 
     folder.mkdir()
-    found = 0
+    chosen = []
     for page in pages():
         try:
             article = extract_article(page.html, page.url)
         except NewsvoiceError:
             continue
-        if article.language.startswith("en") and 150 <= article.word_count <= 600:
-            (folder / f"{found:04d}.html").write_text(page.html, "utf-8")
-            found += 1
-            if found == count:
-                return folder
-    raise SystemExit(f"only {found} pages for an edition of {count}")
+        if article.language.startswith("en") and article.word_count >= WORDS:
+            chosen.append((article.word_count, page.id, page.html))
+    if len(chosen) < count:
+        raise SystemExit(f"only {len(chosen)} pages for an edition of {count}")
+    for number, (_, _, html) in enumerate(sorted(chosen)[:count]):  # the shortest
+        data = html if isinstance(html, bytes) else html.encode("utf-8")
+        (folder / f"{number:04d}.html").write_bytes(data)
+    return folder
 
 
 def peak_mb(source: Path, out: Path, cache: Path, *extra: str) -> tuple[float, float]:
