@@ -694,7 +694,7 @@ def batch(
         ),
     ],
     site: Annotated[
-        Path | None,
+        str | None,
         typer.Option("--site", metavar="DIR", help="Publish every article into this site."),
     ] = None,
     out: Annotated[
@@ -760,9 +760,16 @@ def batch(
     if encoding is not None:
         check_encoding(encoding)
     load_rules(rules or ())  # a bad rules file stops us before any work
+    from .storage import is_store_url
+
+    if site is not None and is_store_url(site):  # (a Path would make "s3:/bucket" a folder)
+        raise ConfigError(
+            f"--site {site}: batch publishes into a folder",
+            hint="`newsvoice publish SRC... --site URL` publishes into an object store",
+        )
     options = BatchOptions(
         out=out,
-        site=site,
+        site=Path(site) if site is not None else None,
         base_url=base_url,
         voice=voice,
         online=online,

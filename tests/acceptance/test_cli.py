@@ -386,3 +386,13 @@ def test_a_complete_article_gets_no_warning() -> None:
     assert done.returncode == 0
     assert "warning:" not in done.stderr
     assert "completeness" not in json.loads(done.stdout)
+
+
+def test_batch_into_a_site_url_is_refused_without_making_a_folder(tmp_path: Path) -> None:
+    # a Path would read "s3://bucket/x/" as the folder "s3:/bucket/x"
+    source = Path(__file__).resolve().parents[2] / "samples" / "seed-kerry-china.txt"
+    done = run_newsvoice("batch", source, "--site", "s3://bucket/x/", "--base-url",
+                         "https://example.org/", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "batch publishes into a folder" in done.stderr
+    assert list(tmp_path.iterdir()) == []
