@@ -4,9 +4,9 @@ each (from wait4) side by side:
 1. `newsvoice audio` on the seed and on an article ten times as long (the seed's body
    repeated ten times, so the warm cache makes it quick);
 2. an edition (one MP3) of 20 articles and one of 200: the shortest English pages of
-   trafilatura's evaluation set with 100 words or more, read by espeak-ng (the engine does
-   not change what newsvoice holds, and espeak makes 200 articles quick to narrate), both
-   with a warm cache.
+   trafilatura's evaluation set and the Zyte corpus with 100 words or more, read by
+   espeak-ng (the engine does not change what newsvoice holds, and espeak makes 200
+   articles quick to narrate), both with a warm cache.
 
 Exits 1 if the long article or the 200-article edition needs more than 1.5× the peak of the
 short one.
@@ -37,14 +37,17 @@ def long_article(folder: Path) -> Path:
 
 
 def edition(folder: Path, count: int) -> Path:
-    """A folder of ``count`` English corpus pages of 150 to 600 words."""
-    from bench.snippets import pages
+    """A folder of the ``count`` shortest English pages of trafilatura's evaluation set and
+    the Zyte corpus with at least WORDS words."""
+    from itertools import chain
+
+    from bench import snippets, zyte
     from newsvoice import extract_article
     from newsvoice.errors import NewsvoiceError
 
     folder.mkdir()
     chosen = []
-    for page in pages():
+    for page in chain(snippets.pages(), zyte.pages()):
         try:
             article = extract_article(page.html, page.url)
         except NewsvoiceError:
