@@ -584,7 +584,7 @@ SiteOption = Annotated[
 def _site(target: str, *, media: bool = False) -> Iterator[Path]:
     """The site as a folder for the block: itself, or a mirror of the object store at the URL
     (see ``podcast.remote``), whose changes are uploaded when the block succeeds."""
-    from .storage import is_store_url
+    from .storage import destination, is_store_url
 
     if is_store_url(target):
         from .podcast.remote import remote_site
@@ -592,7 +592,7 @@ def _site(target: str, *, media: bool = False) -> Iterator[Path]:
         with remote_site(target, media=media) as mirror:
             yield mirror
     else:
-        yield Path(target[len("file://") :] if target.lower().startswith("file://") else target)
+        yield destination(target).folder or Path(target)  # a path, or a file:// URL
 
 
 @app.command()

@@ -39,12 +39,12 @@ from ..storage import Store
 from .episode import RECORD_NAME
 from .feed import FEED_NAME
 from .listening import EMBED_NAME, OEMBED_NAME
+from .publish import PAGE_NAME
 from .serve import TYPES
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-PAGE_NAME = "index.html"
 LOCK_NAME = "site.lock"
 UPLOADS = 8  # objects in flight at once
 _READ_IN_EPISODE = {RECORD_NAME, PAGE_NAME, EMBED_NAME, OEMBED_NAME}
