@@ -128,9 +128,10 @@ def _upload(store: Store, mirror: Path, names: Sequence[str]) -> None:
 def _push(store: Store, mirror: Path, pulled: _Pulled) -> None:
     uploads, deletions = _changed(mirror, pulled)
     last = [FEED_NAME, *sorted(name for name in uploads if _INDEX_PAGE.match(name))]
-    first = [name for name in uploads if name not in last]
-    first.sort(key=lambda name: (not _media(name), name))  # the media before what names them
-    _upload(store, mirror, first)
+    first = sorted(name for name in uploads if name not in last)
+    # the media before what names them: each group is complete before the next one starts
+    _upload(store, mirror, [name for name in first if _media(name)])
+    _upload(store, mirror, [name for name in first if not _media(name)])
     for name in last:
         if name in uploads:
             _upload(store, mirror, [name])

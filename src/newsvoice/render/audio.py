@@ -209,7 +209,7 @@ def encode(
                 "-map",
                 "2:v",
                 "-c:v",
-                "png",
+                "copy",  # our own PNG as it is: re-encoded, ffmpeg holds every audio packet
                 "-disposition:v",
                 "attached_pic",
                 "-metadata:s:v",
